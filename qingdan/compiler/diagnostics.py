@@ -1,0 +1,205 @@
+"""Diagnostics and the rule registry.
+
+A diagnostic has a stable rule name and code, a severity, a message in Chinese and
+English, a primary location and related locations. Rules are registered once with
+their docs (a bad and a good example), so every output format and `qingdan explain`
+can describe them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pydantic import BaseModel
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    off = "off"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1, "off": 0}[self.value]
+
+
+class Loc(BaseModel, frozen=True):
+    """A source location: file path (relative to the project) and a 1-based span."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.col)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    code: str
+    severity: Severity
+    summary_zh: str
+    summary_en: str
+    bad: str = ""
+    good: str = ""
+    explanation: str = ""
+    group: str = "core"
+
+    def summary(self, lang: str) -> str:
+        return self.summary_zh if lang == "zh" else self.summary_en
+
+    @property
+    def docs_url(self) -> str:
+        return f"https://qingdan.invalid/rules/{self.name}/"
+
+    @property
+    def docs_path(self) -> str:
+        return f"rules/{self.name}.md"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register_rule(rule: Rule) -> Rule:
+    if rule.name in RULES and RULES[rule.name] != rule:
+        raise ValueError(f"rule {rule.name} registered twice")
+    if any(r.code == rule.code and r.name != rule.name for r in RULES.values()):
+        raise ValueError(f"rule code {rule.code} used twice")
+    RULES[rule.name] = rule
+    return rule
+
+
+@dataclass
+class Related:
+    loc: Loc
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str) -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@dataclass
+class Diagnostic:
+    rule: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    loc: Loc | None
+    related: list[Related] = field(default_factory=list)
+    suggestion: str | None = None  # did-you-mean, replacement name
+    waived: str | None = None  # the waiver's reason, when waived
+
+    def message(self, lang: str) -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    @property
+    def code(self) -> str:
+        return RULES[self.rule].code
+
+    def sort_key(self) -> tuple:
+        loc = self.loc.sort_key() if self.loc else ("", 0, 0)
+        return (*loc, RULES[self.rule].code, self.message_en)
+
+
+def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related=(), suggestion=None) -> Diagnostic:
+    """Build a diagnostic with the rule's default severity (projects may override later)."""
+    return Diagnostic(rule, RULES[rule].severity, zh, en, loc, list(related), suggestion)
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, stopping early above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def did_you_mean(word: str, candidates) -> str | None:
+    """The closest candidate by edit distance, if close enough to be a likely typo."""
+    best, best_d = None, None
+    limit = max(1, min(3, len(word) // 2))
+    for cand in sorted(set(candidates)):
+        d = edit_distance(word, cand, limit)
+        if d <= limit and (best_d is None or d < best_d):
+            best, best_d = cand, d
+    return best
+
+
+# The rules every project gets from the language itself.
+for _rule in (
+    Rule(
+        "syntax-error", "QD001", Severity.error, "语法错误", "Syntax error",
+        bad='事项 开办餐馆 {\n  名称 "缺少冒号"\n', good='事项 开办餐馆 {\n  名称: "有冒号"\n}\n',
+        explanation="The file does not follow the grammar of the rule language. The message says what was found and what was expected there.",
+    ),
+    Rule(
+        "unreadable-file", "QD002", Severity.error, "文件无法读取", "File cannot be read",
+        bad="(a file saved as GBK, or a binary file named .qd)", good="(a UTF-8 text file)",
+        explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read.",
+    ),
+    Rule(
+        "unknown-keyword", "QD003", Severity.error, "未知的关键字或字段", "Unknown keyword or field",
+        bad="事项 x {\n  部们: 市场监管局\n}\n", good="事项 x {\n  部门: 市场监管局\n}\n",
+        explanation="Every block kind and field key must be one the language knows. Unknown ones are errors, never ignored; the message suggests the closest known word.",
+    ),
+    Rule(
+        "unknown-reference", "QD004", Severity.error, "引用了不存在的名称", "Reference to an unknown name",
+        bad="事项 x {\n  部门: 市场监管句\n}\n", good="事项 x {\n  部门: 市场监管局\n}\n",
+        explanation="A name that refers to a department, power, law, article, matter, result, fact or condition must be declared somewhere in the project.",
+    ),
+    Rule(
+        "duplicate-id", "QD005", Severity.error, "名称重复定义", "Duplicate identifier",
+        bad='部门 市场监管局 "甲" {}\n部门 市场监管局 "乙" {}\n', good='部门 市场监管局 "甲" {}\n部门 卫健委 "乙" {}\n',
+        explanation="Each declaration's identifier must be unique among the declarations of its namespace. The message points at both definitions.",
+    ),
+    Rule(
+        "type-error", "QD006", Severity.error, "类型错误", "Type error",
+        bad='事实 年龄 "年龄": 数字\n条件 成年 "年满18周岁" { 当: 年龄 >= "十八" }',
+        good='事实 年龄 "年龄": 数字\n条件 成年 "年满18周岁" { 当: 年龄 >= 18 }',
+        explanation="Comparisons must compare a fact with a value of its own type: numbers with numbers, dates with dates, an enum with one of its declared values.",
+    ),
+    Rule(
+        "invalid-value", "QD007", Severity.error, "字段的值不正确", "Invalid field value",
+        bad="部门 x { 层级: 火星 }", good="部门 x { 层级: 市 }",
+        explanation="The value does not have the shape the field needs, or is not one of the allowed words.",
+    ),
+    Rule(
+        "duplicate-field", "QD008", Severity.error, "字段重复", "Field given twice",
+        bad="部门 x {\n  层级: 市\n  层级: 县\n}", good="部门 x {\n  层级: 市\n}",
+        explanation="A field may appear once in a block; the second occurrence would silently win.",
+    ),
+    Rule(
+        "invalid-waiver", "QD009", Severity.error, "豁免缺少理由或规则名", "Waiver without reason or rule",
+        bad="到场: 2 次  # 豁免 too-many-visits", good="到场: 2 次  # 豁免 too-many-visits: 需现场核验原件",
+        explanation="A waiver must name an existing rule and give a reason after a colon, so reviewers can see why the finding is accepted.",
+    ),
+    Rule(
+        "config-error", "QD010", Severity.error, "项目配置错误", "Project configuration error",
+        bad='[checks]\ntoo-many-visit = "error"', good='[checks]\ntoo-many-visits = "error"',
+        explanation="qingdan.toml must be valid TOML with known sections and keys.",
+    ),
+    Rule(
+        "unused-waiver", "QD011", Severity.warning, "豁免没有对应的问题", "Waiver matches no finding",
+        bad="层级: 市  # 豁免 too-many-visits: 旧的理由", good="层级: 市",
+        explanation="A waiver that no longer matches any finding should be removed, so that waivers stay meaningful.",
+    ),
+    Rule(
+        "constant-condition", "QD012", Severity.warning, "条件恒真或恒假", "Condition is always true or always false",
+        bad='条件 c "x" { 当: 年龄 > 60 且 年龄 < 18 }', good='条件 c "x" { 当: 年龄 > 60 或 年龄 < 18 }',
+        explanation="An expression that can never be true, or never be false, decides nothing and is almost always a typo.",
+    ),
+):
+    register_rule(_rule)

@@ -1,0 +1,255 @@
+"""Render diagnostics: text (with the source line underlined), JSON, SARIF, GitHub, JUnit.
+
+The JSON form carries ``format_version`` and a ``rules`` section; its schema is
+published as ``qingdan/schemas/diagnostics.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from xml.sax.saxutils import escape, quoteattr
+
+from .. import __version__
+from .diagnostics import RULES, Diagnostic, Severity
+
+FORMAT_VERSION = "1.0"
+SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
+
+_SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _source_line(files: dict, d: Diagnostic) -> list[str]:
+    if d.loc is None or d.loc.file not in files:
+        return []
+    lines = files[d.loc.file].text.split("\n")
+    if not 1 <= d.loc.line <= len(lines):
+        return []
+    line = lines[d.loc.line - 1].replace("\t", " ")
+    start = d.loc.col - 1
+    end = d.loc.end_col - 1 if d.loc.end_line == d.loc.line else len(line)
+    end = max(end, start + 1)
+    gutter = f"{d.loc.line:>5} | "
+    pad = " " * (len(gutter) - 2) + "| "
+    under = " " * _width(line[:start]) + "^" * max(1, _width(line[start:end]))
+    return [gutter + line, pad + under]
+
+
+def render_text(diags: list[Diagnostic], files: dict, lang: str = "zh", summary: bool = True) -> str:
+    out: list[str] = []
+    for d in diags:
+        if d.waived:
+            continue
+        sev = _SEV_ZH[d.severity.value] if lang == "zh" else d.severity.value
+        where = f"{d.loc.file}:{d.loc.line}:{d.loc.col}" if d.loc else "qingdan"
+        out.append(f"{where}: {sev}[{d.code} {d.rule}] {d.message(lang)}")
+        out.extend(_source_line(files, d))
+        for r in d.related:
+            out.append(f"    {'参见' if lang == 'zh' else 'see'} {r.loc.file}:{r.loc.line}:{r.loc.col}: {r.message(lang)}")
+        out.append("")
+    if summary:
+        counts = {s: sum(1 for d in diags if d.severity.value == s and not d.waived) for s in ("error", "warning", "info")}
+        waived = sum(1 for d in diags if d.waived)
+        if lang == "zh":
+            line = f"共 {counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示"
+            line += f"，{waived} 个已豁免" if waived else ""
+        else:
+            line = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
+            line += f", {waived} waived" if waived else ""
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _loc_json(loc) -> dict | None:
+    if loc is None:
+        return None
+    return {"file": loc.file, "line": loc.line, "column": loc.col, "end_line": loc.end_line, "end_column": loc.end_col}
+
+
+def rules_json(lang: str = "zh") -> list[dict]:
+    return [
+        {
+            "name": r.name,
+            "code": r.code,
+            "default_severity": r.severity.value,
+            "summary": r.summary(lang),
+            "docs": r.docs_url,
+        }
+        for r in sorted(RULES.values(), key=lambda r: r.code)
+    ]
+
+
+def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "") -> str:
+    items = []
+    for d in diags:
+        items.append(
+            {
+                "rule": d.rule,
+                "code": d.code,
+                "severity": d.severity.value,
+                "message": d.message(lang),
+                "message_zh": d.message_zh,
+                "message_en": d.message_en,
+                "location": _loc_json(d.loc),
+                "related": [{"location": _loc_json(r.loc), "message": r.message(lang)} for r in d.related],
+                "suggestion": d.suggestion,
+                "waived": d.waived is not None,
+                "waiver_reason": d.waived,
+                "docs": RULES[d.rule].docs_url,
+            }
+        )
+    doc = {
+        "$schema": SCHEMA_ID,
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "qingdan", "version": __version__},
+        "project": project,
+        "summary": {
+            "errors": sum(1 for d in diags if d.severity == Severity.error and not d.waived),
+            "warnings": sum(1 for d in diags if d.severity == Severity.warning and not d.waived),
+            "infos": sum(1 for d in diags if d.severity == Severity.info and not d.waived),
+            "waived": sum(1 for d in diags if d.waived),
+        },
+        "diagnostics": items,
+        "waivers": [
+            {"rule": d.rule, "reason": d.waived, "location": _loc_json(d.loc)} for d in diags if d.waived
+        ],
+        "rules": rules_json(lang),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _sarif_region(loc) -> dict:
+    return {"startLine": loc.line, "startColumn": loc.col, "endLine": loc.end_line, "endColumn": max(loc.end_col, 1)}
+
+
+def _sarif_location(loc, message: str | None = None, ident: int | None = None) -> dict:
+    out = {"physicalLocation": {"artifactLocation": {"uri": loc.file, "uriBaseId": "PROJECTROOT"}, "region": _sarif_region(loc)}}
+    if message is not None:
+        out["message"] = {"text": message}
+    if ident is not None:
+        out["id"] = ident
+    return out
+
+
+def render_sarif(diags: list[Diagnostic], lang: str = "zh") -> str:
+    rules = sorted(RULES.values(), key=lambda r: r.code)
+    index = {r.name: i for i, r in enumerate(rules)}
+    results = []
+    for d in diags:
+        res = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.rule],
+            "level": _SARIF_LEVEL[d.severity.value],
+            "message": {"text": d.message(lang)},
+            "locations": [_sarif_location(d.loc)] if d.loc else [],
+        }
+        if d.related:
+            res["relatedLocations"] = [_sarif_location(r.loc, r.message(lang), i) for i, r in enumerate(d.related)]
+        if d.waived:
+            res["suppressions"] = [{"kind": "inSource", "justification": d.waived}]
+        results.append(res)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "qingdan",
+                        "version": __version__,
+                        "informationUri": "https://qingdan.invalid/",
+                        "rules": [
+                            {
+                                "id": r.code,
+                                "name": r.name,
+                                "shortDescription": {"text": r.summary(lang)},
+                                "fullDescription": {"text": r.explanation or r.summary(lang)},
+                                "helpUri": r.docs_url,
+                                "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity.value, "none")},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {"PROJECTROOT": {"description": {"text": "the rule project root"}}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diags: list[Diagnostic], lang: str = "zh") -> str:
+    out = []
+    for d in diags:
+        if d.waived:
+            continue
+        kind = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+        props = [f"title={_gh_prop(f'{d.code} {d.rule}')}"]
+        if d.loc:
+            props = [
+                f"file={_gh_prop(d.loc.file)}",
+                f"line={d.loc.line}",
+                f"col={d.loc.col}",
+                f"endLine={d.loc.end_line}",
+                f"endColumn={d.loc.end_col}",
+            ] + props
+        out.append(f"::{kind} {','.join(props)}::{_gh_escape(d.message(lang))}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def render_junit(diags: list[Diagnostic], files: dict, lang: str = "zh") -> str:
+    """One test case per rule file; a file with errors fails, warnings go to system-out."""
+    by_file: dict[str, list[Diagnostic]] = {f: [] for f in sorted(files)}
+    for d in diags:
+        if d.waived:
+            continue
+        by_file.setdefault(d.loc.file if d.loc else "qingdan.toml", []).append(d)
+    cases = []
+    failures = 0
+    for f in sorted(by_file):
+        ds = by_file[f]
+        errors = [d for d in ds if d.severity == Severity.error]
+        body = ""
+        if errors:
+            failures += 1
+            text = "\n".join(f"{d.loc.line}:{d.loc.col} [{d.code} {d.rule}] {d.message(lang)}" for d in errors if d.loc)
+            body += f"<failure message={quoteattr(f'{len(errors)} error(s)')} type=\"qingdan\">{escape(text)}</failure>"
+        others = [d for d in ds if d.severity != Severity.error]
+        if others:
+            text = "\n".join(f"{d.loc.line}:{d.loc.col} {d.severity.value} [{d.code} {d.rule}] {d.message(lang)}" for d in others if d.loc)
+            body += f"<system-out>{escape(text)}</system-out>"
+        cases.append(f'  <testcase classname="qingdan.check" name={quoteattr(f)}>{body}</testcase>')
+    head = f'<testsuite name="qingdan check" tests="{len(cases)}" failures="{failures}" errors="0">'
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n"
+
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+def render(fmt: str, diags: list[Diagnostic], files: dict, lang: str = "zh", project: str = "") -> str:
+    if fmt == "json":
+        return render_json(diags, lang, project)
+    if fmt == "sarif":
+        return render_sarif(diags, lang)
+    if fmt == "github":
+        return render_github(diags, lang)
+    if fmt == "junit":
+        return render_junit(diags, files, lang)
+    return render_text(diags, files, lang)

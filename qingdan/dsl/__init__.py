@@ -1,0 +1,1 @@
+"""The qingdan rule language: grammar, syntax tree, parser and formatter."""

@@ -1,0 +1,450 @@
+"""Parse rule-file text into the syntax tree (lark LALR, positions on every node).
+
+The grammar is generated from the vocabulary in keywords.py, so every reserved word
+has its English and Chinese spellings. Parse failures become ``SyntaxProblem``s with
+a location and the tokens that were expected, phrased for people, not parsers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import ast
+from .keywords import RESERVED, UNITS
+from .normalize import normalize_source
+
+MAX_DEPTH = 64  # deepest expression nesting accepted
+
+_GRAMMAR_TEMPLATE = r"""
+start: _members
+_members: (member | ";")*
+?member: field | block | decl
+field: NAME ":" values
+block: NAME [NAME] [STRING] "{" _members "}"
+decl: NAME NAME [STRING] [":" values]
+    | NAME STRING [":" values]         -> decl_untitled
+values: value ("," value)*
+?value: expr
+      | expr (ARROW expr)+              -> chain
+?expr: and_expr
+     | and_expr (or_op and_expr)+       -> or_expr
+?and_expr: not_expr
+         | not_expr (and_op not_expr)+  -> and_expr
+?not_expr: comparison
+         | not_op not_expr              -> not_expr
+?comparison: atom
+           | atom cmp_op atom           -> compare
+           | atom in_op list            -> member
+           | atom not_op in_op list     -> not_member
+?atom: ref
+     | NUMBER                           -> number
+     | NUMBER unit                      -> quantity
+     | STRING                           -> string
+     | DATE                             -> date
+     | true_kw                          -> true
+     | false_kw                         -> false
+     | NAME "(" [values] ")"            -> call
+     | list
+     | "(" expr ")"                     -> paren
+list: "[" [values] "]"
+ref: NAME ("." NAME)*
+
+ARROW: "->" | "→"
+DATE.2: /\d{4}-\d{2}-\d{2}(?!\d)/
+NUMBER: /-?\d+(\.\d+)?/
+NAME: /[^\W\d]\w*/
+STRING: /"(?:[^"\\\n]|\\.)*"/ | /“[^”\n]*”/ | /「[^」\n]*」/
+COMMENT: /#[^\n]*/
+%import common.WS
+%ignore WS
+%ignore COMMENT
+"""
+
+
+def _terminal_name(cls: str, i: int) -> str:
+    return f"KW_{cls.upper()}_{i}"
+
+
+def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
+    """Build the grammar text and a map terminal -> (class, canonical)."""
+    lines = [_GRAMMAR_TEMPLATE]
+    meaning: dict[str, tuple[str, str]] = {}
+    classes = {
+        "and_op": ["and"],
+        "or_op": ["or"],
+        "not_op": ["not"],
+        "in_op": ["in"],
+        "true_kw": ["true"],
+        "false_kw": ["false"],
+        "cmp_op": ["ge", "le", "gt", "lt", "eq", "ne"],
+    }
+    for rule, canons in classes.items():
+        terms = []
+        for canon in canons:
+            for i, spelling in enumerate(RESERVED[canon].spellings()):
+                t = _terminal_name(canon, i)
+                lines.append(f'{t}: "{spelling}"')
+                meaning[t] = (rule, canon)
+                terms.append(t)
+        lines.append(f"{rule}: " + " | ".join(terms))
+    unit_terms = []
+    for canon, word in UNITS.items():
+        for i, spelling in enumerate(word.spellings()):
+            t = _terminal_name("unit_" + canon, i)
+            lines.append(f'{t}: "{spelling}"')
+            meaning[t] = ("unit", canon)
+            unit_terms.append(t)
+    lines.append("unit: " + " | ".join(unit_terms))
+    return "\n".join(lines), meaning
+
+
+GRAMMAR, TERMINAL_MEANING = _grammar()
+
+
+def _span_tok(tok: Token) -> ast.Span:
+    return ast.Span(tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+class DepthError(Exception):
+    def __init__(self, span: ast.Span):
+        self.span = span
+
+
+def _node_span(x) -> ast.Span | None:
+    if x is None:
+        return None
+    if isinstance(x, Token):
+        return _span_tok(x)
+    if isinstance(x, tuple):  # (canonical, text, token) from unit/cmp_op
+        return _span_tok(x[-1])
+    if isinstance(x, list):
+        spans = [s for s in (_node_span(i) for i in x) if s]
+        return spans[0].cover(spans[-1]) if spans else None
+    return x.span
+
+
+def _cover(children) -> ast.Span:
+    spans = [s for s in (_node_span(c) for c in children) if s]
+    return spans[0].cover(spans[-1])
+
+
+def _nodes(children):
+    """Children without punctuation tokens (keep_all_tokens keeps them)."""
+    return [c for c in children if not (isinstance(c, Token) and c.type not in _KEEP)]
+
+
+_KEEP = {"NAME", "STRING", "NUMBER", "DATE", "ARROW"}
+
+
+class _Builder(Transformer):
+    """Bottom-up construction of the syntax tree, called by the LALR parser."""
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+
+    def start(self, c):
+        return [x for x in c if isinstance(x, ast.Block | ast.Field)]
+
+    def field(self, c):
+        key, values = _nodes(c)
+        return ast.Field(_ident(key), values, _cover(c))
+
+    def block(self, c):
+        kind, name, title = c[0], c[1], c[2]
+        body = [m for m in c[3:] if isinstance(m, ast.Block | ast.Field)]
+        lbrace = next(t for t in c[3:] if isinstance(t, Token) and t.type == "LBRACE")
+        block = ast.Block(_ident(kind), _opt_ident(name), _opt_string(title), body, None, _cover(c))
+        block.body_span = _span_tok(lbrace).cover(_node_span(c[-1]))
+        return block
+
+    def decl(self, c):
+        kind, name, title = c[0], c[1], c[2]
+        values = c[4] if len(c) > 4 else None
+        return ast.Block(_ident(kind), _ident(name), _opt_string(title), None, values, _cover(c))
+
+    def decl_untitled(self, c):
+        kind, title = c[0], c[1]
+        values = c[3] if len(c) > 3 else None
+        return ast.Block(_ident(kind), None, _string(title), None, values, _cover(c))
+
+    def values(self, c):
+        return [x for x in c if not (isinstance(x, Token) and x.type == "COMMA")]
+
+    def chain(self, c):
+        items = c[0::2]
+        arrows = [str(t) for t in c[1::2]]
+        return _deep(ast.Chain(items, arrows, _cover(c)), items)
+
+    def or_expr(self, c):
+        return _deep(ast.BoolOp("or", str(c[1]), c[0::2], _cover(c)), c[0::2])
+
+    def and_expr(self, c):
+        return _deep(ast.BoolOp("and", str(c[1]), c[0::2], _cover(c)), c[0::2])
+
+    def not_expr(self, c):
+        return _deep(ast.Not(str(c[0]), c[1], _cover(c)), [c[1]])
+
+    def compare(self, c):
+        left, (op, text, _tok), right = c
+        return _deep(ast.Compare(op, text, left, right, _cover(c)), [left, right])
+
+    def member(self, c):
+        left, op, options = c
+        return _deep(ast.Member(False, str(op), left, options, _cover(c)), [left, options])
+
+    def not_member(self, c):
+        left, nop, op, options = c
+        return _deep(ast.Member(True, f"{nop} {op}", left, options, _cover(c)), [left, options])
+
+    def number(self, c):
+        return _number(c[0])
+
+    def quantity(self, c):
+        num = _number(c[0])
+        canon, text, tok = c[1]
+        return ast.Quantity(num, canon, text, num.span.cover(_span_tok(tok)))
+
+    def string(self, c):
+        return _string(c[0])
+
+    def date(self, c):
+        return ast.Date(str(c[0]), _span_tok(c[0]))
+
+    def true(self, c):
+        return ast.Bool(True, str(c[0]), _span_tok(c[0]))
+
+    def false(self, c):
+        return ast.Bool(False, str(c[0]), _span_tok(c[0]))
+
+    def call(self, c):
+        name, args = c[0], c[2]
+        args = args or []
+        return _deep(ast.Call(_ident(name), args, _cover(c)), args)
+
+    def list(self, c):
+        items = c[1] or []
+        return _deep(ast.ListValue(items, _cover(c)), items)
+
+    def paren(self, c):
+        return _deep(ast.Paren(c[1], _cover(c)), [c[1]])
+
+    def ref(self, c):
+        parts = [_ident(t) for t in c if t.type == "NAME"]
+        return ast.Ref(parts, _cover(c))
+
+    # operator words: keep the spelling the author used
+    def cmp_op(self, c):
+        return (TERMINAL_MEANING[c[0].type][1], str(c[0]), c[0])
+
+    unit = cmp_op
+
+    def and_op(self, c):
+        return c[0]
+
+    or_op = not_op = in_op = true_kw = false_kw = and_op
+
+
+_DEPTHS: dict[int, int] = {}  # slots nodes keep their nesting depth in a side table
+
+
+def _deep(node, children):
+    depth = 1 + max((_DEPTHS.get(id(ch), 0) for ch in children), default=0)
+    if depth > MAX_DEPTH:
+        raise DepthError(node.span)
+    _DEPTHS[id(node)] = depth
+    return node
+
+
+def _ident(tok: Token) -> ast.Ident:
+    return ast.Ident(str(tok), _span_tok(tok))
+
+
+def _opt_ident(tok: Token | None) -> ast.Ident | None:
+    return None if tok is None else _ident(tok)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _string(tok: Token) -> ast.String:
+    raw = str(tok)
+    inner = raw[1:-1]
+    if raw.startswith('"'):
+        inner = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), inner)
+    return ast.String(inner, raw, _span_tok(tok))
+
+
+def _opt_string(tok: Token | None) -> ast.String | None:
+    return None if tok is None else _string(tok)
+
+
+def _number(tok: Token) -> ast.Number:
+    try:
+        value = Decimal(str(tok))
+    except InvalidOperation:  # pragma: no cover - the regex admits only decimals
+        value = Decimal(0)
+    return ast.Number(value, str(tok), _span_tok(tok))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        GRAMMAR,
+        parser="lalr",
+        lexer="basic",
+        maybe_placeholders=True,
+        keep_all_tokens=True,
+        transformer=_Builder(),
+        cache=False,
+    )
+
+
+@dataclass
+class SyntaxProblem:
+    span: ast.Span
+    message_zh: str
+    message_en: str
+    expected: list[str]
+    found: str
+
+
+_COMMENT_RE = re.compile(r"#[^\n]*")
+
+
+def _comments(text: str) -> list[ast.Comment]:
+    """Find comments in normalized text, skipping '#' inside strings."""
+    out = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if "#" not in line:
+            continue
+        i, n = 0, len(line)
+        quote = None
+        while i < n:
+            ch = line[i]
+            if quote:
+                if quote == '"' and ch == "\\":
+                    i += 2
+                    continue
+                if ch == {'"': '"', "“": "”", "「": "」"}[quote]:
+                    quote = None
+            elif ch in ('"', "“", "「"):
+                quote = ch
+            elif ch == "#":
+                out.append(ast.Comment(line[i:].rstrip(), lineno, i + 1))
+                break
+            i += 1
+    return out
+
+
+_FRIENDLY = {
+    "NAME": ("名称", "a name"),
+    "STRING": ("带引号的文字", "a quoted string"),
+    "NUMBER": ("数字", "a number"),
+    "DATE": ("日期", "a date"),
+    "LBRACE": ("“{”", "'{'"),
+    "RBRACE": ("“}”", "'}'"),
+    "COLON": ("冒号“:”", "':'"),
+    "SEMICOLON": ("“;”", "';'"),
+    "COMMA": ("逗号“,”", "','"),
+    "LPAR": ("“(”", "'('"),
+    "RPAR": ("“)”", "')'"),
+    "LSQB": ("“[”", "'['"),
+    "RSQB": ("“]”", "']'"),
+    "DOT": ("“.”", "'.'"),
+    "ARROW": ("箭头“->”", "'->'"),
+    "$END": ("文件结尾", "end of file"),
+}
+
+
+def _friendly(term: str, lang: int) -> str:
+    if term in _FRIENDLY:
+        return _FRIENDLY[term][lang]
+    if term in TERMINAL_MEANING:
+        cls, canon = TERMINAL_MEANING[term]
+        if cls == "unit":
+            return "单位" if lang == 0 else "a unit"
+        return ("运算符" if lang == 0 else "an operator") if cls.endswith("_op") else ("是/否" if lang == 0 else "true/false")
+    return term
+
+
+def _expected_words(expected: set[str]) -> tuple[list[str], list[str]]:
+    zh: list[str] = []
+    en: list[str] = []
+    for term in sorted(expected):
+        z, e = _friendly(term, 0), _friendly(term, 1)
+        if z not in zh:
+            zh.append(z)
+        if e not in en:
+            en.append(e)
+    return zh, en
+
+
+def _problem_from(err: UnexpectedInput, text: str) -> SyntaxProblem:
+    line, col = getattr(err, "line", 1) or 1, getattr(err, "column", 1) or 1
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        span = ast.Span(line, col, line, col + 1)
+        hint_zh = hint_en = ""
+        if ch in "“”「」\"":
+            hint_zh, hint_en = "（引号没有配对？）", " (an unclosed quote?)"
+        return SyntaxProblem(
+            span,
+            f"无法识别的字符“{ch}”{hint_zh}",
+            f"unexpected character {ch!r}{hint_en}",
+            [],
+            ch,
+        )
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        expected = set(err.expected or ())
+        zh, en = _expected_words(expected)
+        if tok.type == "$END":
+            lines = text.split("\n")
+            last = len(lines)
+            span = ast.Span(last, len(lines[-1]) + 1, last, len(lines[-1]) + 1)
+            found_zh, found_en = "文件结尾", "the end of the file"
+            if "RBRACE" in expected:
+                return SyntaxProblem(span, "文件在代码块结束之前结束：缺少“}”", "the file ends inside a block: a '}' is missing", ["}"], "")
+        else:
+            span = _span_tok(tok)
+            found_zh, found_en = f"“{tok}”", repr(str(tok))
+        return SyntaxProblem(
+            span,
+            f"此处不应出现{found_zh}，应为：{'、'.join(zh[:8])}",
+            f"unexpected {found_en}; expected {', '.join(en[:8])}",
+            zh,
+            str(tok),
+        )
+    if isinstance(err, UnexpectedEOF):  # pragma: no cover - LALR reports UnexpectedToken($END)
+        span = ast.Span(line, col, line, col)
+        return SyntaxProblem(span, "文件意外结束", "unexpected end of file", [], "")
+    span = ast.Span(line, col, line, col + 1)  # pragma: no cover
+    return SyntaxProblem(span, "语法错误", "syntax error", [], "")
+
+
+def parse(text: str, path: str = "<string>") -> tuple[ast.File, SyntaxProblem | None]:
+    """Parse ``text``. On a syntax error the file has no items and the problem is returned."""
+    norm = normalize_source(text)
+    comments = _comments(norm)
+    _DEPTHS.clear()
+    try:
+        items = _parser().parse(norm)
+    except UnexpectedInput as err:
+        return ast.File(path, [], comments, text), _problem_from(err, norm)
+    except DepthError as err:
+        return ast.File(path, [], comments, text), SyntaxProblem(
+            err.span,
+            f"表达式嵌套过深（最多 {MAX_DEPTH} 层），请拆分成多个条件",
+            f"expression nested too deeply (at most {MAX_DEPTH} levels); split it into several conditions",
+            [],
+            "",
+        )
+    finally:
+        _DEPTHS.clear()
+    return ast.File(path, items, comments, text), None
