@@ -62,6 +62,16 @@ class Lowering:
         where_zh = "文件顶层" if parent is None else f"“{KINDS[parent].zh}”里"
         where_en = "at the top of a file" if parent is None else f"inside a {parent}"
         elsewhere = lookup(KINDS, text)
+        as_field = lookup(FIELDS.get(parent or "", {}), text) if parent else None
+        if as_field and block.body is None and block.values is None and block.title is None:
+            name = block.name.text if block.name else "…"
+            self.error(
+                "syntax-error",
+                f"缺少冒号：应写成“{text}: {name}”",
+                f"missing colon: write '{text}: {name}'",
+                block.kind.span,
+            )
+            return None
         if elsewhere:
             zh = f"“{text}”不能写在{where_zh}"
             en = f"'{text}' is not allowed {where_en}"
