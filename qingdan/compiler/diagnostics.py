@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-
-from pydantic import BaseModel
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -25,8 +24,11 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1, "off": 0}[self.value]
 
 
-class Loc(BaseModel, frozen=True):
-    """A source location: file path (relative to the project) and a 1-based span."""
+class Loc(NamedTuple):
+    """A source location: file path (relative to the project) and a 1-based span.
+
+    A named tuple rather than a model: there are millions of them in a large catalog.
+    """
 
     file: str
     line: int
@@ -36,6 +38,9 @@ class Loc(BaseModel, frozen=True):
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.col)
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.col, "end_line": self.end_line, "end_column": self.end_col}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class Lowering:
 
     # ------------------------------------------------------------ helpers
     def loc(self, span: ast.Span) -> Loc:
-        return Loc(file=self.file, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col)
+        return Loc(self.file, span.line, span.col, span.end_line, span.end_col)
 
     def error(self, rule: str, zh: str, en: str, span: ast.Span, **kw) -> None:
         self.diagnostics.append(diag(rule, zh, en, self.loc(span), **kw))

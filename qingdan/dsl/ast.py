@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Union
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
     line: int
     col: int

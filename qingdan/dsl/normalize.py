@@ -7,59 +7,31 @@ one character onto their ASCII forms, so every line and column stays valid.
 
 from __future__ import annotations
 
-_EXTRA = {
-    "\u3000": " ",  # ideographic space
-    "、": ",",
-    "【": "[",
-    "】": "]",
-    "〔": "[",
-    "〕": "]",
-}
-_QUOTES = {'"': '"', "“": "”", "「": "」"}
+import re
 
+_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_TABLE.update({0x3000: " ", ord("、"): ",", ord("【"): "[", ord("】"): "]", ord("〔"): "[", ord("〕"): "]"})
+_TABLE = str.maketrans(_TABLE)
 
-def _width(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    return _EXTRA.get(ch, ch)
+# strings ("…", ＂…＂, “…”, 「…」; possibly unterminated on their line) and comments (# or ＃)
+_PROTECTED = re.compile(r'''(["＂](?:[^"＂\\\n]|\\.)*["＂]?|“[^”\n]*”?|「[^」\n]*」?|[#＃][^\n]*)''')
 
 
 def normalize_source(text: str) -> str:
     """Map full-width punctuation to ASCII outside strings and comments."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        mapped = _width(ch)
-        if mapped in _QUOTES or ch in _QUOTES:
-            opener = ch if ch in _QUOTES else mapped
-            closer = _QUOTES[opener]
-            out.append(opener)
-            i += 1
-            while i < n and text[i] != "\n":
-                c = text[i]
-                out.append(c)
-                i += 1
-                if opener == '"' and c == "\\" and i < n and text[i] != "\n":
-                    out.append(text[i])
-                    i += 1
-                    continue
-                if c == closer:
-                    break
-            continue
-        if mapped == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out.append("#")
-            out.append(text[i + 1 : j])
-            i = j
-            continue
-        out.append(mapped)
-        i += 1
-    return "".join(out)
+    parts = _PROTECTED.split(text)
+    for i in range(0, len(parts), 2):
+        parts[i] = parts[i].translate(_TABLE)
+    for i in range(1, len(parts), 2):
+        p = parts[i]
+        if p[0] in "＂＃":  # a full-width opener (and closer) becomes ASCII; the content stays
+            p = p[0].translate(_TABLE) + p[1:]
+            if p[0] == '"' and p[-1] == "＂" and len(p) > 1:
+                p = p[:-1] + '"'
+            parts[i] = p
+    return "".join(parts)
 
 
 def normalize_name(text: str) -> str:
-    """Fold full-width forms in an identifier or enum word (NFKC-like, length-safe)."""
-    return "".join(_width(c) for c in text)
+    """Fold full-width forms in an identifier or enum word (length-safe)."""
+    return text if text.isascii() else text.translate(_TABLE)
