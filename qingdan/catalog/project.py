@@ -20,7 +20,7 @@ from ..compiler.graph import build_graph
 from ..compiler.lower import Lowering
 from ..compiler.materials import MaterialIndex
 from ..compiler.resolve import Resolver
-from ..dsl.parser import parse
+from ..dsl.parser import parse_recovering
 
 CONFIG_NAME = "qingdan.toml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -317,14 +317,13 @@ def _process_file(path: Path, rel: str, config: m.ProjectConfig) -> FileUnit:
     if problem:
         return FileUnit(rel, None, [problem], [], None)
     t0 = time.perf_counter()
-    tree, syntax = parse(text, rel)
+    tree, problems = parse_recovering(text, rel)
     t1 = time.perf_counter()
     waivers, diags = _collect_waivers(SourceFile(rel, text), tree.comments)
-    if syntax:
+    for syntax in problems:
         s = syntax.span
         diags.append(diag("syntax-error", syntax.message_zh, syntax.message_en,
                           Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1))))
-        return FileUnit(rel, text, diags, waivers, None, t1 - t0)
     lowering = Lowering(config)
     lowering.lower_file(rel, tree)
     diags.extend(lowering.diagnostics)

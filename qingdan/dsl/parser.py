@@ -522,3 +522,44 @@ def parse(text: str, path: str = "<string>") -> tuple[ast.File, SyntaxProblem | 
     finally:
         _DEPTHS.clear()
     return ast.File(path, items, comments, text), None
+
+
+def _top_level_starts(text: str) -> list[int]:
+    """Line numbers (1-based) where a top-level declaration starts at column 1."""
+    from .keywords import CHILDREN, KINDS
+
+    words = sorted({s for k in CHILDREN[None] for s in KINDS[k].spellings()}, key=len, reverse=True)
+    pattern = re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")[ \t]")
+    return [i for i, line in enumerate(text.split("\n"), start=1) if pattern.match(line)]
+
+
+def parse_recovering(text: str, path: str = "<string>") -> tuple[ast.File, list[SyntaxProblem]]:
+    """Parse ``text``; on a syntax error, parse each top-level declaration on its own.
+
+    One broken declaration then costs one error, and the file's other declarations
+    still count (so references to them do not turn into a cascade of errors).
+    """
+    tree, problem = parse(text, path)
+    if problem is None:
+        return tree, []
+    norm_lines = text.split("\n")
+    starts = _top_level_starts(text)
+    if len(starts) < 2:
+        return tree, [problem]
+    bounds = list(zip(starts, starts[1:] + [len(norm_lines) + 1]))
+    if bounds[0][0] > 1:
+        bounds.insert(0, (1, bounds[0][0]))
+    items: list[ast.Block] = []
+    problems: list[SyntaxProblem] = []
+    for first, stop in bounds:
+        chunk = "\n" * (first - 1) + "\n".join(norm_lines[first - 1 : stop - 1])
+        sub, err = parse(chunk, path)
+        if err is None:
+            items.extend(sub.items)
+        elif err.found == "" and "文件" in err.message_zh and stop <= len(norm_lines):
+            # the chunk ended early: report the end of the declaration, not the file
+            problems.append(SyntaxProblem(ast.Span(stop - 1, 1, stop - 1, 2), "声明在下一个声明开始之前没有结束：缺少“}”？",
+                                          "the declaration does not end before the next one starts: a '}' missing?", ["}"], ""))
+        else:
+            problems.append(err)
+    return ast.File(path, items, tree.comments, text), problems
