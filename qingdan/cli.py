@@ -73,7 +73,14 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, keywords: str
     sys.exit(format_paths(paths or (".",), check_only=check_only, show_diff=show_diff, keywords=keywords))
 
 
-_EXTENSIONS: list[str] = []
+_EXTENSIONS: list[str] = [
+    "qingdan.catalog.eval_cli",
+    "qingdan.compiler.graph_cli",
+    "qingdan.catalog.journey_cli",
+    "qingdan.generators.cli",
+    "qingdan.generators.site_cli",
+    "qingdan.catalog.importers.cli",
+]
 
 
 def _load_extensions() -> None:

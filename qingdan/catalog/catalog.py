@@ -91,7 +91,7 @@ class Catalog:
 
         return journey_figures(self, jid)
 
-    def evaluate(self, target: str, facts: dict):
+    def evaluate(self, target: str, facts: dict, **options):
         from .evaluate import evaluate
 
-        return evaluate(self, target, facts)
+        return evaluate(self, target, facts, **options)

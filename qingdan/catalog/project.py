@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..compiler import model as m
-from ..compiler.checks import CheckContext, run_checks
+from ..compiler.checks import CheckContext, load_builtin_checks, run_checks
 from ..compiler.diagnostics import RULES, Diagnostic, Loc, Related, Severity, diag, did_you_mean
 from ..compiler.graph import build_graph
 from ..compiler.lower import Lowering
@@ -286,6 +286,7 @@ def compile_path(path: str | Path, *, run_semantic_checks: bool = True) -> Compi
     """Compile the project at ``path`` (a directory or a single .qd file)."""
     import gc
 
+    load_builtin_checks()  # register every rule before the config and waivers name them
     # The pipeline allocates millions of small acyclic objects; the cyclic collector
     # would rescan them over and over (about a third of the run time at 10k matters).
     was_enabled = gc.isenabled()

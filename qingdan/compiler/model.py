@@ -8,6 +8,7 @@ files; references are resolved names. ``loc`` is the declaration's location and
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
@@ -346,7 +347,7 @@ class ProjectConfig(BaseModel):
     severities: dict[str, str] = Field(default_factory=dict)
     code_pattern: str | None = None
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
-    holidays: list[date] = Field(default_factory=list)
+    holidays: list[_dt.date] = Field(default_factory=list)  # not `date`: the field above shadows it here
     templates: str | None = None
 
 

@@ -1,0 +1,101 @@
+"""Benchmark ``qingdan import gov-json``: import time for synthetic records in the sample's format.
+
+Usage:
+    /work/venv/bin/python benchmarks/bench_import.py            # 100,000 records
+    /work/venv/bin/python benchmarks/bench_import.py 10000 300000
+
+The records are the 300 real records of ../shared/data/gd-province-sample.jsonl (or
+$QINGDAN_SHARED/data/...), repeated and varied: each copy gets its own matter codes,
+names, main-item codes and one of ten department variants, so the synthetic catalog
+has as many powers, departments and materials per record as the sample. A few lines
+are broken on purpose (bad JSON, "约7天", a repeated code) so the reporting path runs.
+
+Printed per size (with the load average before the run: the machine is shared): time to read the JSON Lines, to render, format and write the rule
+files and the report atomically, the total, records per second, files and bytes written,
+and (with --check) the time ``qingdan check`` takes on the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from qingdan.catalog.importers.gov_json import GovJsonReader  # noqa: E402
+from qingdan.catalog.importers.writer import write_project  # noqa: E402
+
+
+def sample_path() -> Path:
+    shared = Path(os.environ.get("QINGDAN_SHARED", REPO.parent / "shared"))
+    return shared / "data" / "gd-province-sample.jsonl"
+
+
+def synthetic_lines(sample: list[dict], n: int) -> bytes:
+    out = []
+    for i in range(n):
+        copy, k = divmod(i, len(sample))
+        r = dict(sample[k])
+        variant = copy % 10
+        r["TASK_CODE"] = f"{r['TASK_CODE'][:-8]}{i:08d}"
+        r["TASK_NAME"] = f"{r['TASK_NAME']}（{copy}）" if copy else r["TASK_NAME"]
+        if r.get("parentCatalogId"):
+            r["parentCatalogId"] = f"{r['parentCatalogId']}{copy:04d}"
+            r["CATANAME"] = f"{r['CATANAME']}（{copy}）" if copy else r["CATANAME"]
+        if variant:
+            r["DEPT_NAME"] = f"{r['DEPT_NAME']}第{variant}分局"
+            r["ORGCODE"] = f"{r['ORGCODE']}{variant}"
+        if i % 10007 == 11:
+            r["handle_time"] = "约7天"
+        line = json.dumps(r, ensure_ascii=False)
+        if i % 20011 == 17:
+            line = line[:-5]  # a truncated, malformed line
+        out.append(line)
+        if i % 30011 == 29:
+            out.append(json.dumps(r, ensure_ascii=False))  # a repeated code
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def run(n: int, sample: list[dict], check: bool) -> None:
+    data = synthetic_lines(sample, n)
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        result = GovJsonReader("synthetic.jsonl").read_bytes(data)
+        t1 = time.perf_counter()
+        out = Path(tmp) / "project"
+        project = write_project(result, out)
+        t2 = time.perf_counter()
+        size = sum(p.stat().st_size for p in out.iterdir())
+        total = t2 - t0
+        print(f"{n:>8} records ({len(data) / 1e6:.1f} MB JSON, load average {load:.1f} on {os.cpu_count()} cores): read {t1 - t0:6.2f} s, "
+              f"render + format + report + atomic write {t2 - t1:6.2f} s, total {total:6.2f} s = {n / total:,.0f} records/s")
+        print(f"{'':>8} {len(result.matters)} matters, {len(result.powers)} powers, {len(result.departments)} departments, "
+              f"{len(result.problems)} problems, {result.records_skipped} skipped; {len(project.files)} files, {size / 1e6:.1f} MB")
+        if check:
+            from qingdan.catalog.project import compile_path
+
+            t4 = time.perf_counter()
+            res = compile_path(out)
+            t5 = time.perf_counter()
+            print(f"{'':>8} qingdan check on the result: {t5 - t4:6.2f} s, {len(res.diagnostics)} findings")
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    sizes = [int(a) for a in args] or [100_000]
+    path = sample_path()
+    if not path.is_file():
+        sys.exit(f"sample not found: {path} (set QINGDAN_SHARED)")
+    sample = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for n in sizes:
+        run(n, sample, "--check" in sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Import existing catalogs: platform exports and spreadsheets become a rule project.
+
+``gov_json`` reads JSON Lines exported by a provincial service platform, ``table`` reads
+power, responsibility, negative and matter lists from XLSX or CSV. Both fill the same
+intermediate records (``records``), which ``writer`` turns into ``qingdan.toml``, one
+rule file per department and ``laws.qd``, written through the formatter into a fresh
+directory that replaces the target only when everything succeeded. ``report`` renders
+what could not be mapped, row by row, as text and JSON. ``cli`` adds ``qingdan import``.
+"""
+
+from __future__ import annotations

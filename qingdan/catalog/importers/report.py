@@ -1,0 +1,105 @@
+"""The import report: what was read, what was skipped or left out, row by row.
+
+Text (Chinese by default, English with ``lang="en"``) for people, JSON for tools.
+Both list every problem with its line (JSON Lines, CSV) or row (workbook) number, the
+field and value concerned and what the importer did about it, then where every source
+field or column went, so a reviewer can see that nothing was dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .records import ACTIONS, ImportResult, Problem
+
+REPORT_FORMAT = "1.0"
+
+
+def _where(p: Problem, lang: str) -> str:
+    if p.line == 0:
+        return "整个文件" if lang == "zh" else "whole file"
+    if lang == "zh":
+        return (f"工作表“{p.sheet}” " if p.sheet else "") + f"第 {p.line} 行"
+    return f"sheet '{p.sheet}' row {p.line}" if p.sheet else f"line {p.line}"
+
+
+def summary(result: ImportResult) -> dict[str, int]:
+    return {
+        "records_read": result.records_read,
+        "records_skipped": result.records_skipped,
+        "departments": len(result.departments),
+        "powers": len(result.powers),
+        "responsibilities": len(result.responsibilities),
+        "negatives": len(result.negatives),
+        "matters": len(result.matters),
+        "problems": len(result.problems),
+    }
+
+
+def summary_line(result: ImportResult, lang: str) -> str:
+    s = summary(result)
+    if lang == "zh":
+        return (f"读取 {s['records_read']} 条记录，跳过 {s['records_skipped']} 条；导入部门 {s['departments']} 个、权力 {s['powers']} 项、"
+                f"责任 {s['responsibilities']} 项、负面清单 {s['negatives']} 项、事项 {s['matters']} 项；需要核对的问题 {s['problems']} 个")
+    return (f"read {s['records_read']} records, skipped {s['records_skipped']}; imported {s['departments']} departments, {s['powers']} powers, "
+            f"{s['responsibilities']} responsibilities, {s['negatives']} negative-list entries, {s['matters']} matters; {s['problems']} problems to review")
+
+
+def problem_line(p: Problem, lang: str) -> str:
+    action_zh, action_en = ACTIONS[p.action]
+    what = f"（{p.field}" + (f"=“{p.value}”" if p.value else "") + "）" if p.field and lang == "zh" else ""
+    if lang != "zh" and p.field:
+        what = f" ({p.field}" + (f"={p.value!r}" if p.value else "") + ")"
+    record = f" {p.record}" if p.record else ""
+    if lang == "zh":
+        return f"{_where(p, lang)}{record}：[{p.code}] {p.zh}{what}——{action_zh}"
+    return f"{_where(p, lang)}{record}: [{p.code}] {p.en}{what} - {action_en}"
+
+
+def report_text(result: ImportResult, lang: str = "zh", files: list[str] | None = None) -> str:
+    zh = lang == "zh"
+    lines = [("导入报告：" if zh else "Import report: ") + result.source, summary_line(result, lang), ""]
+    problems = sorted(result.problems, key=Problem.sort_key)
+    lines.append(("逐行问题（共 %d 个）：" if zh else "Problems, row by row (%d):") % len(problems))
+    if not problems:
+        lines.append("  无" if zh else "  none")
+    lines += ["  " + problem_line(p, lang) for p in problems]
+    lines.append("")
+    lines.append("字段去向：" if zh else "Where each source field went:")
+    for f, dest in result.field_use.items():
+        lines.append(f"  {f} → {dest}" if dest else f"  {f}")
+    if result.unit_note:
+        lines += ["", result.unit_note]
+    if files:
+        lines += ["", "生成的文件：" if zh else "Files written:"]
+        lines += [f"  {f}" for f in sorted(files)]
+    return "\n".join(lines) + "\n"
+
+
+def report_json(result: ImportResult, files: list[str] | None = None) -> str:
+    doc = {
+        "format": "qingdan-import-report",
+        "format_version": REPORT_FORMAT,
+        "source": result.source,
+        "kind": result.kind,
+        "summary": summary(result),
+        "problems": [
+            {
+                "line": p.line,
+                "sheet": p.sheet or None,
+                "code": p.code,
+                "record": p.record or None,
+                "field": p.field or None,
+                "value": p.value or None,
+                "message_zh": p.zh,
+                "message_en": p.en,
+                "action": p.action,
+                "action_zh": ACTIONS[p.action][0],
+                "action_en": ACTIONS[p.action][1],
+            }
+            for p in sorted(result.problems, key=Problem.sort_key)
+        ],
+        "fields": result.field_use,
+        "files": sorted(files or []),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

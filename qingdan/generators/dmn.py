@@ -1,0 +1,167 @@
+"""Decision tables per matter: DMN 1.3 XML, and the same tables as CSV and JSON.
+
+The tables themselves (rows of FEEL unary tests and their meaning) are compiled in
+decisions.py. Each matter gets ``decisions/<slug>.dmn`` (an eligibility decision with
+hit policy FIRST and a materials decision with hit policy COLLECT, the facts as
+inputData, the cited law articles as knowledge sources), ``<slug>.eligibility.csv``,
+``<slug>.materials.csv`` and ``<slug>.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ..compiler import model as m
+from .decisions import Table, TableTooLarge, eligibility_table, feel_literal, materials_table, test_json
+
+DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
+FEEL_NS = "https://www.omg.org/spec/DMN/20191111/FEEL/"
+DECISIONS_FORMAT = "1.0"
+
+
+class DecisionBuildError(Exception):
+    """A matter's conditions cannot be laid out as a decision table (with a message for the user)."""
+
+
+def matter_tables(catalog, matter: m.Matter) -> tuple[Table, Table]:
+    try:
+        return eligibility_table(catalog, matter), materials_table(catalog, matter)
+    except TableTooLarge:
+        raise DecisionBuildError(
+            f"事项“{matter.id}”的条件展开后超过 4096 行，无法生成决策表；请把条件拆成几个较简单的条件"
+        ) from None
+
+
+# ---------------------------------------------------------------- DMN XML
+def _el(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    e = ET.SubElement(parent, f"{{{DMN_NS}}}{tag}", {k.rstrip("_"): v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        e.text = text
+    return e
+
+
+def _text(parent, tag: str, text: str, **attrs) -> ET.Element:
+    e = _el(parent, tag, **attrs)
+    _el(e, "text", text)
+    return e
+
+
+def matter_dmn(catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table] | None = None) -> str:
+    """The DMN 1.3 definitions of one matter, as UTF-8 XML text."""
+    eligibility, materials = tables or matter_tables(catalog, matter)
+    ET.register_namespace("", DMN_NS)
+    root = ET.Element(f"{{{DMN_NS}}}definitions", {
+        "id": "definitions", "name": matter.name, "namespace": f"urn:qingdan:decisions:{slug}",
+        "expressionLanguage": FEEL_NS, "typeLanguage": FEEL_NS, "exporter": "qingdan",
+    })
+    _el(root, "description", f"{matter.name}（{matter.code or matter.id}）的受理条件与申请材料决策表；目录版本 {catalog.config.version}")
+    for i, inp in enumerate(eligibility.inputs, 1):
+        node = _el(root, "inputData", id=f"input_{i}", name=inp.name, label=inp.label)
+        _el(node, "variable", id=f"input_{i}_variable", name=inp.name, typeRef=inp.type_ref)
+    sources = _knowledge_sources(catalog, matter)
+    for table in (eligibility, materials):
+        _decision(root, table, sources if table.id == "eligibility" else {})
+    for key, (sid, name) in sources.items():
+        _el(root, "knowledgeSource", id=sid, name=name)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _knowledge_sources(catalog, matter: m.Matter) -> dict[str, tuple[str, str]]:
+    cites: dict[str, m.Citation] = {}
+    for c in matter.basis + [b for cond in matter.conditions for b in cond.basis]:
+        cites.setdefault(c.key, c)
+    return {key: (f"source_{i}", catalog.citation_text(c)) for i, (key, c) in enumerate(cites.items(), 1)}
+
+
+def _decision(root, table: Table, sources: dict) -> None:
+    d = _el(root, "decision", id=table.id, name=table.name, label=table.label)
+    _el(d, "description", table.description)
+    for i, _inp in enumerate(table.inputs, 1):
+        ir = _el(d, "informationRequirement", id=f"{table.id}_requires_input_{i}")
+        _el(ir, "requiredInput", href=f"#input_{i}")
+    for sid, _name in sources.values():
+        ar = _el(d, "authorityRequirement", id=f"{table.id}_authority_{sid}")
+        _el(ar, "requiredAuthority", href=f"#{sid}")
+    dt = _el(d, "decisionTable", id=f"{table.id}_table", hitPolicy=table.hit_policy, outputLabel=table.label)
+    for i, inp in enumerate(table.inputs, 1):
+        ic = _el(dt, "input", id=f"{table.id}_input_{i}", label=inp.label)
+        _text(ic, "inputExpression", inp.name, id=f"{table.id}_input_{i}_expression", typeRef=inp.type_ref)
+        if inp.values:
+            _el(_el(ic, "inputValues", id=f"{table.id}_input_{i}_values"), "text", ", ".join(feel_literal(v) for v in inp.values))
+    for o in table.outputs:
+        _el(dt, "output", id=f"{table.id}_output_{o.name}", name=o.name, label=o.label, typeRef=o.type_ref)
+    _el(dt, "annotation", name=table.annotation)
+    for n, row in enumerate(table.rows, 1):
+        r = _el(dt, "rule", id=f"{table.id}_rule_{n}")
+        for entry in row.entries():
+            _text(r, "inputEntry", entry)
+        for o in table.outputs:
+            _text(r, "outputEntry", feel_literal(row.outputs.get(o.name)))
+        ae = ET.SubElement(r, f"{{{DMN_NS}}}annotationEntry")
+        _el(ae, "text", row.annotation)
+
+
+# ---------------------------------------------------------------- CSV and JSON
+def table_csv(table: Table) -> str:
+    """One table as CSV (UTF-8 with BOM): rule number, one column per fact, outputs, basis."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["规则", *[inp.name for inp in table.inputs], *[f"{o.label}({o.name})" for o in table.outputs], table.annotation])
+    for n, row in enumerate(table.rows, 1):
+        outputs = []
+        for o in table.outputs:
+            v = row.outputs.get(o.name)
+            outputs.append(feel_literal(v) if v is None or isinstance(v, bool) else str(v))
+        w.writerow([n, *row.entries(), *outputs, row.annotation])
+    return "\ufeff" + buf.getvalue()
+
+
+def _table_json(table: Table) -> dict:
+    return {
+        "id": table.id,
+        "name": table.name,
+        "label": table.label,
+        "hitPolicy": table.hit_policy,
+        "description": table.description,
+        "annotation": table.annotation,
+        "outputs": [{"name": o.name, "label": o.label, "typeRef": o.type_ref} for o in table.outputs],
+        "rules": [
+            {
+                "id": f"{table.id}_rule_{n}",
+                "inputEntries": [test_json(t, row.possibly) for t in row.tests],
+                "outputEntries": {o.name: row.outputs.get(o.name) for o in table.outputs},
+                "annotation": row.annotation,
+            }
+            for n, row in enumerate(table.rows, 1)
+        ],
+    }
+
+
+def matter_tables_json(catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table]) -> str:
+    eligibility, materials = tables
+    doc = {
+        "format": "qingdan-decisions",
+        "format_version": DECISIONS_FORMAT,
+        "catalog_version": catalog.config.version,
+        "matter": {"id": matter.id, "code": matter.code, "name": matter.name, "slug": slug},
+        "inputs": [
+            {"name": i.name, "label": i.label, "typeRef": i.type_ref, **({"values": list(i.values)} if i.values else {})}
+            for i in eligibility.inputs
+        ],
+        "tables": [_table_json(eligibility), _table_json(materials)],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_matter_decisions(catalog, matter: m.Matter, slug: str, outdir: Path, write) -> None:
+    tables = matter_tables(catalog, matter)
+    base = f"decisions/{slug}"
+    write(f"{base}.dmn", matter_dmn(catalog, matter, slug, tables))
+    write(f"{base}.eligibility.csv", table_csv(tables[0]))
+    write(f"{base}.materials.csv", table_csv(tables[1]))
+    write(f"{base}.json", matter_tables_json(catalog, matter, slug, tables))

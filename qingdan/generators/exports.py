@@ -1,0 +1,292 @@
+"""Machine exports: the whole catalog as JSON, and CPSV-AP 3.2.0 JSON-LD.
+
+``catalog.json`` is the compiled model without source locations, wrapped with
+``$schema``, ``format_version``, the catalog version and date. Its JSON Schema is
+published as ``qingdan/schemas/catalog.schema.json`` (``$id`` = ``CATALOG_SCHEMA_ID``)
+and copied into the build output; ``catalog_schema()`` regenerates it from the model
+(``python -m qingdan.generators.exports`` rewrites the published file).
+
+``cpsv-ap.jsonld`` describes each matter as a CPSV-AP ``PublicService`` with its
+competent authority (a ``PublicOrganisation`` with its region as ``dct:spatial``),
+requirements (the conditions), evidence (the materials), cost, processing time as an
+``xsd:duration``, legal resources, output, channels and contact point; journeys are
+``Event``s grouping their services. The context is inline, so no network is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ..compiler import model as m
+from . import describe as d
+
+CATALOG_FORMAT = "1.0"
+CATALOG_SCHEMA_ID = f"https://qingdan.invalid/schemas/catalog-{CATALOG_FORMAT}.schema.json"
+PUBLISHED_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "catalog.schema.json"
+_TABLES = ("departments", "laws", "powers", "responsibilities", "negatives", "matters", "journeys", "results")
+
+
+# ---------------------------------------------------------------- catalog JSON
+_LOCATION_FIELDS = frozenset({"loc", "locs", "before_loc", "after_loc"})
+
+
+def plain(value):
+    """A model value as JSON data, without source locations.
+
+    Gives what ``model_dump(mode="json")`` gives (Decimal as text, dates in ISO form)
+    minus the locations, several times faster since locations are never visited.
+    """
+    if isinstance(value, BaseModel):
+        return {k: plain(getattr(value, k)) for k in type(value).model_fields if k not in _LOCATION_FIELDS}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def catalog_document(catalog, version: str, date_: str | None) -> dict:
+    model = catalog.model
+    config = {k: v for k, v in plain(model.config).items() if k != "templates"}
+    doc = {
+        "$schema": CATALOG_SCHEMA_ID,
+        "format_version": CATALOG_FORMAT,
+        "catalog_version": version,
+        "date": date_,
+        "config": config,
+    }
+    for table in _TABLES:
+        doc[table] = plain(getattr(model, table))
+    return doc
+
+
+def catalog_json(catalog, version: str, date_: str | None) -> str:
+    return json.dumps(catalog_document(catalog, version, date_), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _strip_schema_locations(node):
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "properties" and isinstance(v, dict):
+                out[k] = {pk: _strip_schema_locations(pv) for pk, pv in v.items() if pk not in ("loc", "locs", "before_loc", "after_loc")}
+            elif k == "required" and isinstance(v, list):
+                out[k] = [x for x in v if x not in ("loc", "locs", "before_loc", "after_loc")]
+            else:
+                out[k] = _strip_schema_locations(v)
+        return out
+    if isinstance(node, list):
+        return [_strip_schema_locations(v) for v in node]
+    return node
+
+
+def catalog_schema() -> dict:
+    """The JSON Schema (2020-12) of ``catalog.json``, derived from the typed model."""
+    model_schema = m.CatalogModel.model_json_schema(mode="serialization")
+    defs = _strip_schema_locations(model_schema["$defs"])
+    defs.pop("Loc", None)
+    config = _strip_schema_locations(defs["ProjectConfig"])
+    config["properties"].pop("templates", None)
+    props = _strip_schema_locations(model_schema["properties"])
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": CATALOG_SCHEMA_ID,
+        "title": "qingdan catalog.json",
+        "description": "qingdan 编译后的完整目录（不含源文件位置）。由 qingdan build 生成。",
+        "type": "object",
+        "required": ["$schema", "format_version", "catalog_version", "date", "config", *_TABLES],
+        "additionalProperties": False,
+        "properties": {
+            "$schema": {"const": CATALOG_SCHEMA_ID},
+            "format_version": {"const": CATALOG_FORMAT},
+            "catalog_version": {"type": "string"},
+            "date": {"type": ["string", "null"]},
+            "config": {"$ref": "#/$defs/CatalogConfig"},
+            **{t: props[t] for t in _TABLES},
+        },
+        "$defs": {**defs, "CatalogConfig": {**config, "additionalProperties": False}},
+    }
+    return schema
+
+
+def catalog_schema_text() -> str:
+    return json.dumps(catalog_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------- CPSV-AP JSON-LD
+CONTEXT = {
+    "cpsv": "http://purl.org/vocab/cpsv#",
+    "cv": "http://data.europa.eu/m8g/",
+    "dct": "http://purl.org/dc/terms/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
+
+
+def _zh(text: str) -> dict:
+    return {"@language": "zh", "@value": text}
+
+
+def _h(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def xsd_duration(dur: m.Duration) -> str:
+    """A duration as ``xsd:duration``: days as ``PnD`` (working days counted as days), hours as ``PTnH``."""
+    amount = Decimal(dur.amount)
+    seconds = amount * (3600 if dur.unit == "hours" else 86400)
+    seconds = int(seconds.to_integral_value())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    out = "P" + (f"{days}D" if days else "")
+    tail = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
+    if tail:
+        out += "T" + tail
+    return out if out != "P" else "P0D"
+
+
+class _Graph:
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict] = {}
+
+    def add(self, node: dict) -> dict:
+        existing = self.nodes.get(node["@id"])
+        if existing is None:
+            self.nodes[node["@id"]] = node
+            return node
+        for k, v in node.items():
+            existing.setdefault(k, v)
+        return existing
+
+    def ref(self, node: dict) -> dict:
+        return {"@id": self.add(node)["@id"]}
+
+
+def _organisation(g: _Graph, catalog, did: str | None, fallback_name: str) -> dict:
+    dept = catalog.departments.get(did or "")
+    region = (dept.region if dept and dept.region else None) or catalog.config.region or "CN"
+    location = g.ref({"@id": f"urn:qingdan:location:{region}", "@type": "dct:Location", "dct:identifier": region})
+    name = dept.name if dept else (catalog.department_name(did) or fallback_name)
+    node = {
+        "@id": f"urn:qingdan:organisation:{_h(did or fallback_name)}",
+        "@type": ["cv:PublicOrganisation", "org:Organization"],
+        "dct:identifier": did or fallback_name,
+        "skos:prefLabel": _zh(name),
+        "dct:spatial": location,
+    }
+    return g.ref(node)
+
+
+def _legal_resource(g: _Graph, catalog, cit: m.Citation) -> dict:
+    node = {
+        "@id": f"urn:qingdan:legal-resource:{_h(cit.key)}",
+        "@type": "eli:LegalResource",
+        "dct:identifier": cit.key,
+        "dct:title": _zh(catalog.citation_text(cit)),
+    }
+    text = catalog.article_text(cit)
+    if text:
+        node["dct:description"] = _zh(text)
+    if cit.article:
+        node["dct:relation"] = g.ref({"@id": f"urn:qingdan:legal-resource:{_h(cit.law)}", "@type": "eli:LegalResource",
+                                      "dct:identifier": cit.law, "dct:title": _zh(catalog.citation_text(m.Citation(law=cit.law)))})
+    return g.ref(node)
+
+
+def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
+    base = f"urn:qingdan:service:{slug}"
+    power = catalog.power_of(mt)
+    category = power.category if power else None
+    desc = f"{mt.name}：{d.category_text(category)}，实施主体{catalog.department_name(mt.department) or '未注明'}，{d.level_text(mt.level)}。"
+    service: dict = {
+        "@id": base,
+        "@type": "cpsv:PublicService",
+        "dct:identifier": mt.code or mt.id,
+        "dct:title": _zh(mt.name),
+        "dct:description": _zh(desc),
+        "cv:hasCompetentAuthority": _organisation(g, catalog, mt.department or (power.department if power else None), catalog.config.name),
+    }
+    if category:
+        service["cv:isClassifiedBy"] = g.ref({"@id": f"urn:qingdan:category:{category}", "@type": "skos:Concept",
+                                              "skos:prefLabel": _zh(d.category_text(category))})
+    reqs = []
+    for i, cond in enumerate(mt.conditions, 1):
+        node = {"@id": f"{base}/requirement/{i}", "@type": "cv:Requirement", "dct:identifier": cond.id, "dct:title": _zh(cond.text)}
+        if cond.expr is not None:
+            node["dct:description"] = _zh(d.expr_text(cond.expr, mt))
+        reqs.append(g.ref(node))
+    if reqs:
+        service["cv:holdsRequirement"] = reqs
+    evidence = []
+    for i, mat in enumerate(mt.materials, 1):
+        parts = [d.material_source_text(catalog, mat), d.required_when_text(mat, mt), *d.material_marks(mat)]
+        evidence.append(g.ref({"@id": f"{base}/evidence/{i}", "@type": "cv:Evidence", "dct:identifier": mat.id,
+                               "dct:title": _zh(mat.name), "dct:description": _zh("；".join(parts))}))
+    if evidence:
+        service["cpsv:hasInput"] = evidence
+    if mt.fee is not None:
+        amount = Decimal(0) if mt.fee.free else (mt.fee.amount if mt.fee.amount is not None else None)
+        cost = {"@id": f"{base}/cost", "@type": "cv:Cost", "dct:identifier": f"{mt.code or mt.id}-cost",
+                "dct:description": _zh(d.fee_text(mt.fee))}
+        if amount is not None:
+            cost["cv:hasValue"] = {"@value": repr(float(amount)), "@type": "xsd:double"}
+            cost["cv:currency"] = g.ref({"@id": CNY, "@type": "skos:Concept", "skos:prefLabel": _zh("人民币")})
+        service["cv:hasCost"] = g.ref(cost)
+    limit = mt.limits.promised or mt.limits.statutory
+    if limit is not None:
+        service["cv:processingTime"] = {"@value": xsd_duration(limit), "@type": "xsd:duration"}
+    if mt.basis:
+        service["cv:hasLegalResource"] = [_legal_resource(g, catalog, c) for c in mt.basis]
+    if mt.result is not None:
+        service["cpsv:produces"] = g.ref({"@id": f"{base}/output", "@type": "cv:Output", "dct:identifier": mt.result.id,
+                                          "dct:title": _zh(mt.result.name)})
+    if mt.channels:
+        service["cv:hasChannel"] = [
+            g.ref({"@id": f"{base}/channel/{ch}", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-{ch}",
+                   "dct:description": _zh(d.CHANNEL_ZH.get(ch, ch))})
+            for ch in mt.channels
+        ]
+    contact = mt.contact or (catalog.departments[mt.department].contact if mt.department in catalog.departments else None)
+    if contact or mt.location:
+        cp = {"@id": f"{base}/contact", "@type": "cv:ContactPoint"}
+        if contact:
+            cp["cv:telephone"] = contact
+        if mt.location:
+            cp["dct:description"] = _zh(mt.location)
+        service["cv:contactPoint"] = g.ref(cp)
+    return g.ref(service)
+
+
+def cpsv_document(catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> dict:
+    g = _Graph()
+    services = {mid: _service(g, catalog, mt, slugs[mid]) for mid, mt in catalog.matters.items()}
+    for jid, j in catalog.journeys.items():
+        related = [services[mid] for mid in dict.fromkeys(j.matters) if mid in services]
+        node = {"@id": f"urn:qingdan:event:{journey_slugs[jid]}", "@type": "cv:Event", "dct:identifier": j.id, "dct:title": _zh(j.name)}
+        if related:
+            node["cv:hasRelatedService"] = related
+        g.add(node)
+    return {"@context": CONTEXT, "@graph": [g.nodes[k] for k in sorted(g.nodes)]}
+
+
+def cpsv_jsonld(catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> str:
+    return json.dumps(cpsv_document(catalog, slugs, journey_slugs), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # regenerate the published catalog schema
+    PUBLISHED_SCHEMA.write_text(catalog_schema_text(), encoding="utf-8")
+    print(f"wrote {PUBLISHED_SCHEMA}")

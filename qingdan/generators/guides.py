@@ -1,0 +1,290 @@
+"""Service guides (办事指南): one per matter and one per journey, in Markdown and HTML.
+
+The guide's content is gathered here into a plain view (strings and lists, already in
+Chinese); jinja2 templates in ``qingdan/generators/templates`` lay it out. A project can
+override any template by putting a file of the same name in its own template directory
+(``[project] templates = "..."`` in qingdan.toml, or ``qingdan build --templates DIR``).
+
+Both environments escape everything they print: HTML with the usual entity escaping,
+Markdown with entity escaping of ``& < >`` plus backslashes before Markdown syntax
+characters, so a name such as ``<script>`` or ``*x*`` appears as written and is never
+interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..compiler import model as m
+from ..compiler.durations import Clock, days_zh, matter_time
+from ..compiler.graph import journey_order, topological
+from . import describe as d
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAMES = ("matter_guide.md.j2", "matter_guide.html.j2", "journey_guide.md.j2", "journey_guide.html.j2")
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def md_escape(value) -> Markup:
+    """Escape text for Markdown: HTML entities for ``& < >``, backslashes for Markdown syntax."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"\s*\n\s*", " ", text)
+    return Markup(text)
+
+
+def _none_to_empty(value):
+    return "" if value is None else value
+
+
+@lru_cache(maxsize=16)
+def _environments(override: str | None) -> tuple[jinja2.Environment, jinja2.Environment]:
+    loaders: list[jinja2.BaseLoader] = []
+    if override:
+        loaders.append(jinja2.FileSystemLoader(override))
+    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    common = dict(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                  trim_blocks=True, lstrip_blocks=True)
+    md = jinja2.Environment(autoescape=True, finalize=md_escape, **common)
+    md.filters["join"] = lambda items, sep="": Markup(md_escape(sep)).join(md_escape(i) for i in items)
+    html = jinja2.Environment(autoescape=True, finalize=_none_to_empty, **common)
+    return md, html
+
+
+def template_dir(catalog, templates: str | Path | None = None) -> str | None:
+    """The project's template override directory, if any (``templates`` wins over the config)."""
+    if templates:
+        return str(Path(templates))
+    if catalog.config.templates:
+        return str(Path(catalog.result.root) / catalog.config.templates)
+    return None
+
+
+def render(catalog, template: str, view: dict, templates: str | Path | None = None) -> str:
+    md, html = _environments(template_dir(catalog, templates))
+    env = md if template.endswith(".md.j2") else html
+    return env.get_template(template).render(**view)
+
+
+# ---------------------------------------------------------------- matter view
+def _contact(catalog, matter: m.Matter) -> str:
+    if matter.contact:
+        return matter.contact
+    dept = catalog.departments.get(matter.department or "")
+    return dept.contact if dept and dept.contact else ""
+
+
+def _basis_list(catalog, basis: list[m.Citation]) -> list[dict]:
+    return [{"citation": catalog.citation_text(c), "text": catalog.article_text(c) or ""} for c in basis]
+
+
+def material_view(catalog, matter: m.Matter, material: m.Material) -> dict:
+    return {
+        "id": material.id,
+        "name": material.name,
+        "source": d.material_source_text(catalog, material),
+        "form": d.FORM_ZH.get(material.form or "", "") or "—",
+        "medium": d.MEDIUM_ZH.get(material.medium or "", "") or "—",
+        "copies": str(material.copies) if material.copies is not None else "—",
+        "required_when": d.required_when_text(material, matter),
+        "marks": d.material_marks(material),
+        "note": material.note or "",
+    }
+
+
+def matter_view(catalog, mid: str, version: str | None = None, date: str | None = None) -> dict:
+    mt = catalog.matter(mid)
+    power = catalog.power_of(mt)
+    clock = Clock(catalog.config.holidays)
+    days, how = matter_time(mt, clock)
+    return {
+        "project": catalog.config.name,
+        "version": version or catalog.config.version,
+        "date": date or catalog.config.date or "",
+        "matter": {
+            "id": mt.id,
+            "name": mt.name,
+            "code": mt.code or "未注明",
+            "category": d.category_text(power.category if power else None),
+            "power": f"{power.name}（{power.code}）" if power and power.code else (power.name if power else "未注明"),
+            "department": catalog.department_name(mt.department) or "未注明",
+            "level": d.level_text(mt.level),
+            "basis": _basis_list(catalog, mt.basis),
+            "applicants": "、".join(mt.applicants) or "未注明",
+            "conditions": [
+                {"id": c.id, "text": c.text, "rule": d.expr_text(c.expr, mt) if c.expr is not None else "由审批人员依法审查",
+                 "basis": d.citations_text(catalog, c.basis) or "—"}
+                for c in mt.conditions
+            ],
+            "materials": [material_view(catalog, mt, mat) for mat in mt.materials],
+            "steps": [
+                {"name": s.name, "department": catalog.department_name(s.department) or "—",
+                 "duration": d.duration_text(s.duration)}
+                for s in mt.steps
+            ],
+            "statutory": d.duration_text(mt.limits.statutory),
+            "promised": d.duration_text(mt.limits.promised),
+            "time_total": days_zh(days) if days is not None and how == "steps" else "",
+            "fee": d.fee_text(mt.fee),
+            "channels": d.channels_text(mt.channels),
+            "visits": d.visits_text(mt.visits),
+            "location": mt.location or "未注明",
+            "result": (mt.result.name + (f"（{mt.result.type}）" if mt.result.type else "")) if mt.result else "未注明",
+            "contact": _contact(catalog, mt) or "未注明",
+            "note": mt.note or "",
+        },
+    }
+
+
+def matter_guide_markdown(catalog, mid: str, *, templates=None, version=None, date=None) -> str:
+    return render(catalog, "matter_guide.md.j2", matter_view(catalog, mid, version, date), templates)
+
+
+def matter_guide_html(catalog, mid: str, *, templates=None, version=None, date=None) -> str:
+    return render(catalog, "matter_guide.html.j2", matter_view(catalog, mid, version, date), templates)
+
+
+# ---------------------------------------------------------------- journey view
+def journey_stages(journey: m.Journey) -> list[list[str]]:
+    """The journey's matters in stages: each stage runs in parallel, stages run one after another."""
+    dag = journey_order(journey)
+    try:
+        order = topological(dag)
+    except Exception:  # an order with a cycle: no stages can be drawn, treat all as parallel
+        return [list(dict.fromkeys(journey.matters))]
+    depth: dict[str, int] = {}
+    for n in order:
+        depth[n] = max((depth[p] + 1 for p in dag.predecessors(n)), default=0)
+    stages: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for n in order:
+        stages[depth[n]].append(n)
+    return stages
+
+
+def merged_materials(catalog, jid: str, figures=None) -> list[dict]:
+    """The journey's materials once each (by material identity), with who needs them and how.
+
+    Which materials are 免提交 comes from the journey figures (``Catalog.journey_figures``):
+    a material is fetched by data sharing when it is declared 签发/产出 or when a
+    department or matter of the catalog provides it.
+    """
+    fig = figures or catalog.journey_figures(jid)
+    shared = {s.material: s for s in fig.shared_materials}
+    members = [catalog.matter(mid) for mid in fig.matters]
+    groups: dict[str, list[tuple[m.Matter, m.Material]]] = {}
+    for mt in members:
+        for mat in mt.materials:
+            groups.setdefault(catalog.materials.identity(mat.name), []).append((mt, mat))
+    out = []
+    for key, mentions in groups.items():
+        _first_mt, first = mentions[0]
+        is_shared = key in shared
+        if is_shared:
+            source = "数据共享获取：" + "；".join(dict.fromkeys(_provider_text(catalog, p) for p in shared[key].provided_by))
+        else:
+            source = "申请人自备"
+        if any(mat.required and mat.only_when is None for _, mat in mentions):
+            when = "必需"
+        else:
+            parts = [f"{mt.name}：{d.required_when_text(mat, mt)}" for mt, mat in mentions]
+            when = "；".join(dict.fromkeys(parts))
+        marks = []
+        if is_shared:
+            marks.append("免提交")
+        if all(mat.tolerated for _, mat in mentions):
+            marks.append("容缺")
+        if all(mat.commitment for _, mat in mentions):
+            marks.append("告知承诺")
+        copies = max((mat.copies or 0) for _, mat in mentions)
+        out.append({
+            "key": key,
+            "name": first.name,
+            "names": sorted({mat.name for _, mat in mentions}),
+            "matters": list(dict.fromkeys(mt.name for mt, _ in mentions)),
+            "source": source,
+            "form": d.FORM_ZH.get(first.form or "", "") or "—",
+            "medium": d.MEDIUM_ZH.get(first.medium or "", "") or "—",
+            "copies": str(copies) if copies else "—",
+            "required_when": when,
+            "marks": marks,
+            "shared": is_shared,
+        })
+    return out
+
+
+def _provider_text(catalog, provider) -> str:
+    """Who provides a shared material, by name: ``“企业设立登记”办理结果`` or ``某部门签发``."""
+    if isinstance(provider, str):
+        return provider
+    kind, ref = getattr(provider, "kind", ""), getattr(provider, "ref", "")
+    if kind == "matter" and ref in catalog.matters:
+        return f"“{catalog.matter(ref).name}”办理结果"
+    if kind == "department":
+        return f"{catalog.department_name(ref)}签发"
+    return provider.zh() if hasattr(provider, "zh") else str(provider)
+
+
+def journey_view(catalog, jid: str, version: str | None = None, date: str | None = None) -> dict:
+    j = catalog.journeys[jid]
+    fig = catalog.journey_figures(jid)
+    clock = Clock(catalog.config.holidays)
+    materials = merged_materials(catalog, jid, fig)
+    name_of = {mid: catalog.matter(mid).name for mid in fig.matters}
+    times = {t.matter: t for t in fig.matter_times}
+    members = [mid for mid in dict.fromkeys(j.matters) if mid in catalog.matters]
+
+    def days(value) -> str:
+        return "未注明" if value is None else days_zh(Fraction(str(value)))
+
+    return {
+        "project": catalog.config.name,
+        "version": version or catalog.config.version,
+        "date": date or catalog.config.date or "",
+        "journey": {
+            "id": j.id,
+            "name": j.name,
+            "department": catalog.department_name(j.department) or "未注明",
+            "departments": fig.department_names,
+            "matters": [
+                {"name": name_of[mid], "code": catalog.matter(mid).code or "未注明",
+                 "department": catalog.department_name(catalog.matter(mid).department) or "未注明",
+                 "time": days(times[mid].working_days if mid in times else None),
+                 "visits": d.visits_text(catalog.matter(mid).visits)}
+                for mid in members
+            ],
+            "stages": [
+                {"number": i, "parallel": len(stage) > 1, "matters": [name_of[mid] for mid in stage if mid in name_of]}
+                for i, stage in enumerate(journey_stages(j), 1)
+            ],
+            "order": [f"{name_of.get(dep.before, dep.before)} → {name_of.get(dep.after, dep.after)}" for dep in j.order],
+            "critical_path": [name_of[mid] for mid in fig.critical_path if mid in name_of],
+            "total": days(fig.critical_days),
+            "serial": days(fig.serial_days),
+            "target": d.duration_text(j.target) if j.target is None or j.target.unit == "working_days"
+            else f"{j.target.zh()}（折合{days_zh(clock.working_days(j.target))}）",
+            "visits": d.visits_text(fig.visits),
+            "materials": materials,
+            "material_count": fig.unique_materials,
+            "material_mentions": fig.material_mentions,
+            "submitted_count": fig.applicant_count,
+        },
+    }
+
+
+def journey_guide_markdown(catalog, jid: str, *, templates=None, version=None, date=None) -> str:
+    return render(catalog, "journey_guide.md.j2", journey_view(catalog, jid, version, date), templates)
+
+
+def journey_guide_html(catalog, jid: str, *, templates=None, version=None, date=None) -> str:
+    return render(catalog, "journey_guide.html.j2", journey_view(catalog, jid, version, date), templates)

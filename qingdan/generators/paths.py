@@ -1,0 +1,54 @@
+"""ASCII-safe, deterministic file stems for matters and journeys.
+
+A matter's file stem is its code when the code is plain ASCII (letters, digits and
+``-``); otherwise, and for journeys, a stable hash of the identifier. The same stem is
+used by every artefact and by the documentation site, so links never break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..compiler import model as m
+
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,99}$")
+
+
+def _hashed(prefix: str, ident: str) -> str:
+    return f"{prefix}-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:10]}"
+
+
+def matter_slug(matter: m.Matter) -> str:
+    """``11331100MB0000001X4331100001000`` for a plain code, else ``m-<sha1(id)[:10]>``."""
+    code = (matter.code or "").strip()
+    if code and _SAFE.match(code):
+        return code
+    return _hashed("m", matter.id)
+
+
+def journey_slug(journey: m.Journey) -> str:
+    """``j-<sha1(id)[:10]>``, or the identifier itself when it is plain ASCII."""
+    if _SAFE.match(journey.id):
+        return f"j-{journey.id}"
+    return _hashed("j", journey.id)
+
+
+def _unique(items: dict[str, str], fallback) -> dict[str, str]:
+    """Keep each proposed stem unless two items share it (ignoring case); those get ``fallback``."""
+    owners: dict[str, list[str]] = {}
+    for ident, stem in items.items():
+        owners.setdefault(stem.lower(), []).append(ident)
+    out = {}
+    for ident, stem in items.items():
+        out[ident] = stem if len(owners[stem.lower()]) == 1 else fallback(ident)
+    return out
+
+
+def matter_slugs(model: m.CatalogModel) -> dict[str, str]:
+    """The file stem of every matter; matters sharing a code fall back to hashed stems."""
+    return _unique({mid: matter_slug(mt) for mid, mt in model.matters.items()}, lambda i: _hashed("m", i))
+
+
+def journey_slugs(model: m.CatalogModel) -> dict[str, str]:
+    return _unique({jid: journey_slug(j) for jid, j in model.journeys.items()}, lambda i: _hashed("j", i))

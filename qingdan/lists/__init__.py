@@ -1,0 +1,5 @@
+"""The three lists (power, responsibility, negative) as tables: rows, CSV, XLSX and JSON.
+
+``columns.py`` holds the standard Chinese column headings (the importer reads the same
+constants), ``tables.py`` turns a Catalog into rows, ``export.py`` writes the files.
+"""

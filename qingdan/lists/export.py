@@ -1,0 +1,103 @@
+"""Write the three lists as CSV (UTF-8 with BOM, for Excel), XLSX (openpyxl) and JSON.
+
+XLSX files are zip archives with timestamps inside; they are rewritten with fixed
+timestamps (the catalog date, else 2000-01-01) so two builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from . import columns as c
+from .tables import ROWS
+
+LIST_FORMAT = "1.0"
+_FIXED = datetime(2000, 1, 1)
+
+
+def list_csv(columns, rows: list[dict[str, str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([r.get(col, "") for col in columns])
+    return "\ufeff" + buf.getvalue()
+
+
+def list_json(kind: str, title: str, columns, rows, version: str, date: str | None) -> str:
+    doc = {
+        "format": "qingdan-list",
+        "format_version": LIST_FORMAT,
+        "list": kind,
+        "title": title,
+        "catalog_version": version,
+        "date": date,
+        "columns": list(columns),
+        "rows": rows,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _stamp(date: str | None) -> datetime:
+    try:
+        return datetime.fromisoformat(date) if date else _FIXED
+    except ValueError:
+        return _FIXED
+
+
+def list_xlsx(title: str, columns, rows, date: str | None = None) -> bytes:
+    """A one-sheet workbook, header in bold and frozen, deterministic to the byte."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(list(columns))
+    for r in rows:
+        ws.append([int(r[col]) if col == c.NO and r.get(col, "").isdigit() else r.get(col, "") for col in columns])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for i, col in enumerate(columns, 1):
+        longest = max([len(col)] + [len(str(r.get(col, ""))) for r in rows[:200]])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(6, longest * 2 + 2))
+    ws.freeze_panes = "A2"
+    stamp = _stamp(date)
+    wb.properties.creator = "qingdan"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return _normalize_zip(raw.getvalue(), stamp)
+
+
+def _normalize_zip(data: bytes, stamp: datetime) -> bytes:
+    """Rewrite a zip archive with fixed entry timestamps and attributes."""
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_lists(catalog, write, version: str, date: str | None) -> None:
+    """Write ``lists/<stem>.csv|xlsx|json`` for the power, responsibility and negative lists."""
+    for kind, (title, columns) in c.LISTS.items():
+        rows = ROWS[kind](catalog)
+        stem = f"lists/{c.FILE_STEMS[kind]}"
+        write(f"{stem}.csv", list_csv(columns, rows))
+        write(f"{stem}.xlsx", list_xlsx(title, columns, rows, date))
+        write(f"{stem}.json", list_json(kind, title, columns, rows, version, date))

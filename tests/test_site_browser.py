@@ -1,0 +1,228 @@
+"""The reviewers' site in a real browser: Debian's chromium driven by playwright.
+
+The site of examples/city (or, while that example does not compile cleanly, the site
+test fixture) is built with the real `mkdocs build --strict`, served on 127.0.0.1 by
+http.server in a thread, and visited like a reviewer would: the home page's counts, a
+matter's materials table and its rendered Mermaid diagram, a journey's diagram, and a
+search for 营业执照 through the search box. Every page visited is saved as a
+screenshot in test-artifacts/site/. No request may leave 127.0.0.1 (Mermaid is served by
+the site itself).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from conftest import REPO, run_cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts" / "site"
+CITY = REPO / "examples" / "city"
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# material renders each Mermaid diagram into a *closed* shadow root; open it so the test can see the svg
+OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow;"
+                     "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install chromium fonts-noto-cjk); the browser test needs it and never downloads a browser"),
+]
+
+
+def _project() -> Path:
+    from qingdan.catalog.project import compile_path
+
+    if (CITY / "qingdan.toml").is_file():
+        result = compile_path(CITY)
+        if not result.has_errors:
+            return CITY
+    return FIXTURE
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """(the catalog, the built site directory, its URL on 127.0.0.1)."""
+    from qingdan.catalog.catalog import Catalog
+
+    project = _project()
+    out = tmp_path_factory.mktemp("browser") / "site-src"
+    r = run_cli("site", project, "--out", out, "--build", "-q")
+    assert r.code == 0, r.output
+    root = out / "site"
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Catalog.load(project), root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    _catalog, _root, base = site
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    pg = context.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith((base, "data:", "blob:")) else None)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not outside, f"the site requested other hosts: {outside[:5]}"
+    assert not errors, f"JavaScript errors: {errors[:3]}"
+
+
+def _shot(pg, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if full_page:
+        pg.evaluate("window.scrollTo(0, 0)")
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def _table_after(pg, heading: str):
+    """The first table after the h2 whose text starts with ``heading``."""
+    return pg.locator(f"xpath=//h2[starts-with(normalize-space(.), '{heading}')]/following::table[1]")
+
+
+def _cells(table) -> list[list[str]]:
+    return [[c.strip() for c in row.locator("td").all_inner_texts()] for row in table.locator("tbody tr").all()]
+
+
+def test_home_page_shows_the_counts_of_the_model(page, site):
+    catalog, _root, base = site
+    page.goto(base + "/")
+    model = catalog.model
+    rows = {r[0]: r[1] for r in _cells(_table_after(page, "目录概览"))}
+    _shot(page, "home")
+    assert rows["部门"] == str(len(model.departments))
+    assert rows["权力"] == str(len(model.powers))
+    assert rows["责任"] == str(len(model.responsibilities))
+    assert rows["负面清单条目"] == str(len(model.negatives))
+    assert rows["事项"] == str(len(model.matters))
+    assert rows["一件事"] == str(len(model.journeys))
+    assert rows["申请材料（各事项合计）"] == str(sum(len(mt.materials) for mt in model.matters.values()))
+    journeys = _cells(_table_after(page, "一件事"))
+    assert sorted(r[0] for r in journeys) == sorted(j.name for j in model.journeys.values())
+
+
+def _matter_with_steps(catalog):
+    return max(catalog.matters.values(), key=lambda mt: (len(mt.steps) >= 2, len(mt.materials), mt.id))
+
+
+def test_matter_page_shows_its_materials_and_a_rendered_flowchart(page, site):
+    from qingdan.generators.paths import matter_slugs
+
+    catalog, _root, base = site
+    mt = _matter_with_steps(catalog)
+    slug = matter_slugs(catalog.model)[mt.id]
+    page.goto(f"{base}/matters/{slug}/")
+    assert page.locator("h1").first.inner_text().startswith(mt.name)
+    table = _table_after(page, "四、申请材料")
+    rows = _cells(table)
+    assert [r[1] for r in rows] == [x.name for x in mt.materials]
+    svg = page.locator("div.mermaid svg")
+    svg.first.wait_for(state="attached", timeout=30_000)
+    assert svg.count() == 1
+    labels = svg.first.text_content()
+    for step in mt.steps:
+        assert step.name in labels
+    assert svg.first.bounding_box()["width"] > 200
+    _shot(page, "matter")
+
+
+def test_journey_page_draws_the_critical_path(page, site):
+    from qingdan.generators.paths import journey_slugs
+
+    catalog, _root, base = site
+    jid = max(catalog.journeys, key=lambda j: (len(catalog.journeys[j].order), j))
+    fig = catalog.journey_figures(jid)
+    page.goto(f"{base}/journeys/{journey_slugs(catalog.model)[jid]}/")
+    svg = page.locator("div.mermaid svg")
+    svg.first.wait_for(state="attached", timeout=30_000)
+    text = svg.first.text_content()
+    for mid in fig.matters:
+        assert catalog.matter(mid).name in text
+    critical = svg.first.locator("g.node.critical")
+    assert critical.count() == len(fig.critical_path)
+    _shot(page, "journey")
+
+
+def _search(pg, query: str) -> list[str]:
+    """Type ``query`` in the search box as a person would; return every result's path."""
+    box = pg.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=30)
+    box.press("End")  # material searches on key events; typing Chinese ends with one (the IME commit)
+    meta = pg.locator(".md-search-result__meta")
+    pg.wait_for_function("() => /\\d/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=30_000)
+    total = int(re.search(r"\d+", meta.inner_text()).group())
+    items = pg.locator("li.md-search-result__item")  # one per page; its first link is the page itself
+    scroller = pg.locator(".md-search__scrollwrap")
+    for _ in range(50):  # results arrive in batches as the list scrolls
+        if items.count() >= total:
+            break
+        # material loads the next batch when the list reaches its bottom: leave it and come back
+        scroller.evaluate("e => e.scrollTo(0, 0)")
+        pg.wait_for_timeout(100)
+        scroller.evaluate("e => e.scrollTo(0, e.scrollHeight)")
+        pg.wait_for_timeout(200)
+    assert items.count() == total
+    hrefs = items.evaluate_all("els => els.map(e => e.querySelector('a.md-search-result__link').href)")
+    return [unquote(urlparse(h).path) for h in hrefs]
+
+
+def test_search_for_business_licence_finds_the_matters_that_ask_for_it(page, site):
+    from qingdan.generators.paths import matter_slugs
+
+    catalog, root, base = site
+    slugs = matter_slugs(catalog.model)
+    page.goto(base + "/")
+    paths = _search(page, "营业执照")
+    page.locator(".md-search__scrollwrap").evaluate("e => e.scrollTo(0, 0)")
+    _shot(page, "search", full_page=False)
+    found = {p.split("/")[2] for p in paths if p.startswith("/matters/")}
+    expected = {slugs[mt.id] for mt in catalog.matters.values() if any("营业执照" in x.name for x in mt.materials)}
+    assert expected, "the catalog has matters asking for 营业执照"
+    assert expected <= found, f"missing: {sorted(expected - found)}"
+    unrelated = set()
+    for mid, slug in slugs.items():
+        html = (root / "matters" / slug / "index.html").read_text(encoding="utf-8")
+        text = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+        if "营业" not in text and "执照" not in text:
+            unrelated.add(slug)
+    assert unrelated, "some matters have nothing to do with 营业执照"
+    assert not (found & unrelated)
+    first = next(p for p in paths if p.startswith("/matters/"))
+    page.goto(base + first)
+    assert "营业执照" in page.locator("article").inner_text()
+    _shot(page, "search-result")
