@@ -52,3 +52,32 @@ def report(result: CompileResult, fmt: str, lang: str | None, stream=None) -> st
     text = render(fmt, result.diagnostics, result.files, lang, result.config.name)
     click.echo(text, nl=False, file=stream)
     return lang
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def compile_for_output(path: str, date: str | None, templates: str | None, fmt: str, lang: str | None,
+                       nothing_zh: str, nothing_en: str) -> tuple[CompileResult, str]:
+    """Validate the options every generating command shares, compile, and refuse a catalog with errors.
+
+    Returns the result and the message language; exits 2 on a bad option and 1 (after
+    printing the diagnostics and ``nothing_zh``/``nothing_en``) when the catalog has errors.
+    """
+    from datetime import date as _date
+
+    if date is not None:
+        try:
+            _date.fromisoformat(date)
+        except ValueError:
+            fail_usage(f"--date 应为 YYYY-MM-DD 格式的日期 / --date must be a date like 2026-11-01: {date}")
+    if templates is not None and not Path(templates).is_dir():
+        fail_usage(f"模板目录不存在 / template directory not found: {templates}")
+    result = compile_or_exit(path)
+    lang = lang or result.config.lang
+    if result.has_errors or result.model is None:
+        report(result, fmt, lang)
+        click.echo("qingdan: " + say(lang, nothing_zh, nothing_en), err=True)
+        sys.exit(1)
+    return result, lang

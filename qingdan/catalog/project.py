@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..compiler import model as m
 from ..compiler.checks import CheckContext, load_builtin_checks, run_checks
-from ..compiler.diagnostics import RULES, Diagnostic, Loc, Related, Severity, diag, did_you_mean
+from ..compiler.diagnostics import RULES, Diagnostic, Loc, Severity, diag, did_you_mean
 from ..compiler.graph import build_graph
 from ..compiler.lower import Lowering
 from ..compiler.materials import MaterialIndex
@@ -251,7 +251,7 @@ def _collect_waivers(sf: SourceFile, comments) -> tuple[list[Waiver], list[Diagn
         rule, reason = mt.group(1), (mt.group(2) or "").strip()
         if not rule or rule not in RULES:
             s = did_you_mean(rule or "", RULES) if rule else None
-            diags.append(diag("invalid-waiver", f"豁免必须写出存在的规则名，如 # 豁免 too-many-visits: 理由" + (f"（是不是“{s}”？）" if s else ""),
+            diags.append(diag("invalid-waiver", "豁免必须写出存在的规则名，如 # 豁免 too-many-visits: 理由" + (f"（是不是“{s}”？）" if s else ""),
                               "a waiver must name an existing rule, e.g. # waive too-many-visits: reason" + (f" (did you mean '{s}'?)" if s else ""), loc, suggestion=s))
             continue
         if not reason:

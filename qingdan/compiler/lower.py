@@ -9,11 +9,10 @@ Cross-declaration references are checked later, in resolve.py.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Callable
 
 from ..dsl import ast
-from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, Word, lookup
+from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, lookup
 from ..dsl.normalize import normalize_name
 from . import model as m
 from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean
@@ -207,7 +206,6 @@ class Lowering:
         v = value if value is not None else self.one(field, "一个选项", "one option")
         if v is None:
             return None
-        key = field.key.text if field else ""
         word = v.text if isinstance(v, ast.Ref) else v.value if isinstance(v, ast.String) else None
         if word is not None:
             canon = lookup(ENUMS[table], normalize_name(word))

@@ -9,6 +9,8 @@ Formatting is idempotent and the formatted text compiles to the same model.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import difflib
 import sys
 import unicodedata
@@ -64,6 +66,7 @@ class _Printer:
             id(c): bool(src_lines[c.line - 1][: c.col - 1].strip()) if c.line - 1 < len(src_lines) else False
             for c in self.comments
         }
+        self.comment_lines = [c.line for c in self.comments]
         self.pos = 0  # next unconsumed comment
         self.last_line = 0  # last source line accounted for (for blank-line grouping)
 
@@ -103,8 +106,18 @@ class _Printer:
             self.pos += 1
         return out
 
+    def next_comment_line(self) -> int | None:
+        """Line of the next unconsumed comment (comments are sorted, so this is the lowest)."""
+        return self.comments[self.pos].line if self.pos < len(self.comments) else None
+
+    def first_comment_at_or_after(self, line: int) -> int | None:
+        """Line of the first unconsumed comment on or after ``line``."""
+        i = bisect_left(self.comment_lines, line, lo=self.pos)
+        return self.comment_lines[i] if i < len(self.comment_lines) else None
+
     def has_comments_within(self, span: ast.Span) -> bool:
-        return any(span.line <= c.line <= span.end_line for c in self.comments[self.pos :])
+        found = self.first_comment_at_or_after(span.line)
+        return found is not None and found <= span.end_line
 
     def emit_own_line_comments(self, before: int, indent: str, first_in_body: bool) -> bool:
         """Emit own-line comments above ``before``; return True if any were emitted."""
@@ -195,7 +208,8 @@ class _Printer:
         body = block.body or []
         if not body or len(body) > ONE_LINE_FIELDS or any(isinstance(m, ast.Block) for m in body):
             return None
-        if any(block.span.line <= c.line < block.span.end_line for c in self.comments[self.pos :]):
+        found = self.first_comment_at_or_after(block.span.line)
+        if found is not None and found < block.span.end_line:
             return None
         text = self.header(block, kind) + " { " + "; ".join(self.field_text(f, kind) for f in body) + " }"
         if _width(indent + text) > ONE_LINE_WIDTH:
@@ -241,15 +255,15 @@ class _Printer:
 
     def body(self, members: list, kind: str | None, indent: str, end_line: int) -> None:
         for i, m in enumerate(members):
-            upcoming = [c for c in self.comments[self.pos :] if c.line < m.span.line]
-            first_line = min([c.line for c in upcoming] + [m.span.line])
+            pending = self.next_comment_line()
+            first_line = min(pending, m.span.line) if pending is not None else m.span.line
             if i > 0 and first_line - self.last_line > 1:
                 self.lines.append("")
             self.emit_own_line_comments(m.span.line, indent, first_in_body=True)
             self.member(m, kind, indent)
-        if any(c.line < end_line for c in self.comments[self.pos :]):
-            upcoming = [c for c in self.comments[self.pos :] if c.line < end_line]
-            if members and upcoming[0].line - self.last_line > 1:
+        pending = self.next_comment_line()
+        if pending is not None and pending < end_line:
+            if members and pending - self.last_line > 1:
                 self.lines.append("")
             self.emit_own_line_comments(end_line, indent, first_in_body=True)
 

@@ -265,7 +265,10 @@ TIME_UNITS = ("working_days", "natural_days", "hours")
 
 def lookup(table: dict[str, Word], text: str) -> str | None:
     """Return the canonical name of ``text`` in ``table``, or None."""
-    for canon, word in table.items():
+    indexed = _SPELLING_INDEX.get(id(table))
+    if indexed is not None and indexed[0] is table:
+        return indexed[1].get(text)
+    for canon, word in table.items():  # an ad-hoc table: scan it
         if text in word.spellings():
             return canon
     return None
@@ -295,3 +298,19 @@ class Vocabulary:
 
 
 VOCAB = Vocabulary()
+
+
+def _index_tables() -> dict[int, tuple[dict[str, Word], dict[str, str]]]:
+    """Spelling → canonical name for every vocabulary table (first spelling wins, as in a scan)."""
+    tables = [KINDS, RESERVED, UNITS, *FIELDS.values(), *ENUMS.values()]
+    out = {}
+    for table in tables:
+        index: dict[str, str] = {}
+        for canon, word in table.items():
+            for spelling in word.spellings():
+                index.setdefault(spelling, canon)
+        out[id(table)] = (table, index)
+    return out
+
+
+_SPELLING_INDEX = _index_tables()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import date as _date
 from pathlib import Path
 
 import click
 
-from ..cli_common import compile_or_exit, fail_usage, format_option, lang_option, report
+from ..cli_common import compile_for_output, say, format_option, lang_option
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+_say = say
 
 
 @click.command("build")
@@ -34,19 +32,8 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
 
     steps = [s for s in BUILD_STEPS if not (no_site and s is site_step)]
 
-    if date is not None:
-        try:
-            _date.fromisoformat(date)
-        except ValueError:
-            fail_usage(f"--date 应为 YYYY-MM-DD 格式的日期 / --date must be a date like 2026-11-01: {date}")
-    if templates is not None and not Path(templates).is_dir():
-        fail_usage(f"模板目录不存在 / template directory not found: {templates}")
-    result = compile_or_exit(path)
-    lang = lang or result.config.lang
-    if result.has_errors or result.model is None:
-        report(result, fmt, lang)
-        click.echo(_say(lang, "qingdan: 目录有错误，未生成任何文件", "qingdan: the catalog has errors; nothing was built"), err=True)
-        sys.exit(1)
+    result, lang = compile_for_output(path, date, templates, fmt, lang,
+                                      "目录有错误，未生成任何文件", "the catalog has errors; nothing was built")
     catalog = result.catalog()
     show_bar = not quiet and sys.stderr.isatty()
     try:

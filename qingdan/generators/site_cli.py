@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date as _date
 from pathlib import Path
 
 import click
 import jinja2
 
-from ..cli_common import compile_or_exit, fail_usage, format_option, lang_option, report
+from ..cli_common import compile_for_output, format_option, lang_option, say
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+_say = say
 
 
 def check_site_dir(out: Path, project_root: Path) -> tuple[str, str] | None:
@@ -54,19 +52,8 @@ def site_command(path: str, out: str, build_html: bool, version: str | None, dat
     from ..fsutil import atomic_directory
     from .site import SiteError, build_site_html, write_site_project
 
-    if date is not None:
-        try:
-            _date.fromisoformat(date)
-        except ValueError:
-            fail_usage(f"--date 应为 YYYY-MM-DD 格式的日期 / --date must be a date like 2026-11-01: {date}")
-    if templates is not None and not Path(templates).is_dir():
-        fail_usage(f"模板目录不存在 / template directory not found: {templates}")
-    result = compile_or_exit(path)
-    lang = lang or result.config.lang
-    if result.has_errors or result.model is None:
-        report(result, fmt, lang)
-        click.echo(_say(lang, "qingdan: 目录有错误，未生成网站", "qingdan: the catalog has errors; no site was written"), err=True)
-        sys.exit(1)
+    result, lang = compile_for_output(path, date, templates, fmt, lang,
+                                      "目录有错误，未生成网站", "the catalog has errors; no site was written")
     problem = check_site_dir(Path(out), result.root)
     if problem:
         click.echo(f"qingdan: {_say(lang, *problem)}", err=True)

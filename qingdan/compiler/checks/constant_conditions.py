@@ -21,7 +21,6 @@ Searches that would take too long are abandoned silently: no guess is ever repor
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
