@@ -14,6 +14,10 @@ the wall time of parse + lower, graph and checks, and the whole ``compile_path``
 time. Cost per 1,000 matters is the total divided by thousands of matters; a constant
 cost per 1,000 means linear growth.
 
+It also prints, and records, the time and findings of every semantic check at each size,
+with the number of material mentions, so the checks can be compared with parsing (the
+checks together must cost less than parsing).
+
 The whole ``qingdan check`` command (start-up, compile, report rendering) is also timed
 once, at ``--cli-size`` matters (10,000 by default; 0 to skip), with its output discarded.
 
@@ -165,6 +169,7 @@ def measure(size: int, seed: int, cli_size: int, workdir: Path, sequential: bool
         raise SystemExit(f"the compile of {size} matters failed (exit code {code})")
     fig = json.loads(out.strip().splitlines()[-1])
     fig.update({"size": size, "files": counts["files"], "bytes": counts["bytes"], "generate": gen_time,
+                "mentions": counts["material_mentions"],
                 "mode": "1 process" if sequential else "default",
                 "child_wall": wall, "load": la})
     if cli_size and size == cli_size:
@@ -200,6 +205,32 @@ def table(figs: list[dict], markdown: bool) -> str:
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows)
 
 
+def checks_table(figs: list[dict], markdown: bool) -> str:
+    """Seconds and findings of every semantic check, one column pair per size, slowest first."""
+    rules = sorted({k[len("check:"):] for f in figs for k in f["timings"] if k.startswith("check:")},
+                   key=lambda r: -max(f["timings"].get("check:" + r, 0) for f in figs))
+    header = ["check"] + [c for f in figs for c in (f"{f['matters']:,}: s", "findings")]
+    rows = [header]
+    for rule in rules:
+        rows.append([rule] + [c for f in figs for c in (f"{f['timings'].get('check:' + rule, 0):.2f}",
+                                                          f"{f['rules'].get(rule, 0):,}")])
+    rows.append(["**all checks**" if markdown else "all checks"]
+                + [c for f in figs for c in (f"{f['timings'].get('checks', 0):.2f}", "")])
+    rows.append(["parse Σ (for comparison)"]
+                + [c for f in figs for c in (f"{f['timings'].get('parse', 0):.2f}", "")])
+    if markdown:
+        lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "|".join("---:" for _ in rows[0][1:]) + "|"]
+        return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows[1:]])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows)
+
+
+def mentions_line(f: dict) -> str:
+    return (f"{f['matters']:,} matters: {f['mentions']:,} material mentions; semantic checks "
+            f"{f['timings'].get('checks', 0):.1f} s against parsing {f['timings'].get('parse', 0):.1f} s "
+            f"({f['timings'].get('checks', 0) / max(f['timings'].get('parse', 0), 1e-9):.0%} of parse)")
+
+
 def cli_line(figs: list[dict]) -> str | None:
     for f in figs:
         if "cli" in f:
@@ -233,7 +264,10 @@ def record(figs: list[dict], argv: list[str]) -> None:
     line = cli_line(figs)
     if line:
         body += [line, ""]
-    body += [findings_line(f) for f in figs] + ["", END]
+    body += [findings_line(f) for f in figs]
+    body += ["", "Semantic checks, one by one (seconds in the main process; findings before waivers):", "",
+             checks_table(figs, markdown=True), ""]
+    body += [mentions_line(f) for f in figs] + ["", END]
     text = README.read_text(encoding="utf-8") if README.exists() else ""
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
@@ -286,6 +320,10 @@ def main(argv: list[str]) -> int:
         print(line.replace("`", ""))
     for f in figs:
         print(findings_line(f).replace("`", ""))
+    print()
+    print(checks_table(figs, markdown=False))
+    for f in figs:
+        print(mentions_line(f))
     if len(figs) > 1:
         base = figs[0]["total"] / figs[0]["matters"]
         growth = ", ".join(f"{f['matters']:,}: x{(f['total'] / f['matters']) / base:.2f}" for f in figs[1:])
