@@ -3,10 +3,14 @@
 The grammar is generated from the vocabulary in keywords.py, so every reserved word
 has its English and Chinese spellings. Parse failures become ``SyntaxProblem``s with
 a location and the tokens that were expected, phrased for people, not parsers.
+
+The lark grammar defines the language. A hand-written parser in fastparse.py builds
+the same trees several times faster and runs first; lark parses whatever it declines.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -72,10 +76,11 @@ def _terminal_name(cls: str, i: int) -> str:
     return f"KW_{cls.upper()}_{i}"
 
 
-def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
-    """Build the grammar text and a map terminal -> (class, canonical)."""
+def _grammar() -> tuple[str, dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Build the grammar text and the maps terminal -> (class, canonical) and spelling -> (class, canonical)."""
     lines = [_GRAMMAR_TEMPLATE]
     meaning: dict[str, tuple[str, str]] = {}
+    spelled: dict[str, tuple[str, str]] = {}
     classes = {
         "and_op": ["and"],
         "or_op": ["or"],
@@ -91,7 +96,7 @@ def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
             for i, spelling in enumerate(RESERVED[canon].spellings()):
                 t = _terminal_name(canon, i)
                 lines.append(f'{t}: "{spelling}"')
-                meaning[t] = (rule, canon)
+                meaning[t] = spelled[spelling] = (rule, canon)
                 terms.append(t)
         lines.append(f"{rule}: " + " | ".join(terms))
     unit_terms = []
@@ -99,13 +104,14 @@ def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
         for i, spelling in enumerate(word.spellings()):
             t = _terminal_name("unit_" + canon, i)
             lines.append(f'{t}: "{spelling}"')
-            meaning[t] = ("unit", canon)
+            meaning[t] = spelled[spelling] = ("unit", canon)
             unit_terms.append(t)
     lines.append("unit: " + " | ".join(unit_terms))
-    return "\n".join(lines), meaning
+    return "\n".join(lines), meaning, spelled
 
 
-GRAMMAR, TERMINAL_MEANING = _grammar()
+# KEYWORD_MEANING maps every reserved spelling, words and symbols such as ">=", to (class, canonical).
+GRAMMAR, TERMINAL_MEANING, KEYWORD_MEANING = _grammar()
 
 
 _TOKEN_CLASSES: tuple = (Token,)
@@ -285,12 +291,16 @@ def _opt_ident(tok: Token | None) -> ast.Ident | None:
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
-def _string(tok: Token) -> ast.String:
-    raw = tok.value
+def unquote(raw: str) -> str:
+    """The value of a string literal: quotes removed, escapes resolved in "..." strings."""
     inner = raw[1:-1]
-    if raw.startswith('"'):
+    if raw.startswith('"') and "\\" in inner:
         inner = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), inner)
-    return ast.String(inner, raw, _span_tok(tok))
+    return inner
+
+
+def _string(tok: Token) -> ast.String:
+    return ast.String(unquote(tok.value), tok.value, _span_tok(tok))
 
 
 def _opt_string(tok: Token | None) -> ast.String | None:
@@ -305,15 +315,19 @@ def _number(tok: Token) -> ast.Number:
     return ast.Number(value, tok.value, _span_tok(tok))
 
 
-_MASTER = re.compile(
-    r"""(?P<WS>[ \t\f\r\n]+)"""
-    r"""|(?P<COMMENT>\#[^\n]*)"""
-    r"""|(?P<STRING>"(?:[^"\\\n]|\\.)*"|“[^”\n]*”|「[^」\n]*」)"""
-    r"""|(?P<DATE>\d{4}-\d{2}-\d{2}(?!\d))"""
-    r"""|(?P<NUMBER>-?\d+(?:\.\d+)?)"""
-    r"""|(?P<NAME>[^\W\d]\w*)"""
-    r"""|(?P<SYM>->|>=|<=|==|!=|[→≥≤≠{}():;,.\[\]<>=])"""
+# The token rules, in the order they are tried. FastLexer and the fast parser in
+# fastparse.py both build their regular expressions from this one table.
+TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("WS", r"[ \t\f\r\n]+"),
+    ("COMMENT", r"\#[^\n]*"),
+    ("STRING", r'"(?:[^"\\\n]|\\.)*"|“[^”\n]*”|「[^」\n]*」'),
+    ("DATE", r"\d{4}-\d{2}-\d{2}(?!\d)"),
+    ("NUMBER", r"-?\d+(?:\.\d+)?"),
+    ("NAME", r"[^\W\d]\w*"),
+    ("SYM", r"->|>=|<=|==|!=|[→≥≤≠{}():;,.\[\]<>=]"),
 )
+
+_MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in TOKEN_PATTERNS))
 
 
 class FastLexer(Lexer):
@@ -503,9 +517,21 @@ def _problem_from(err: UnexpectedInput, text: str) -> SyntaxProblem:
 
 
 def parse(text: str, path: str = "<string>") -> tuple[ast.File, SyntaxProblem | None]:
-    """Parse ``text``. On a syntax error the file has no items and the problem is returned."""
+    """Parse ``text``. On a syntax error the file has no items and the problem is returned.
+
+    The hand-written parser in fastparse.py goes first; whatever it declines (every
+    syntax error among it) is parsed again by lark, which explains the problem.
+    QINGDAN_PARSER=lark skips the fast parser.
+    """
     norm = normalize_source(text)
     comments = _comments(norm)
+    if os.environ.get("QINGDAN_PARSER") != "lark":
+        from .fastparse import parse_items  # imported here: fastparse imports this module
+
+        try:
+            return ast.File(path, parse_items(norm), comments, text), None
+        except Exception:  # noqa: BLE001 - anything unexpected is left to lark too
+            pass
     _DEPTHS.clear()
     try:
         items = _parser().parse(norm)
