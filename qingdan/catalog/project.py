@@ -353,17 +353,32 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig) -> li
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # balanced batches by size, so each worker gets about the same amount of text
-    sized = sorted(files, key=lambda f: -_size(f[0]))
-    batches: list[list[tuple[Path, str]]] = [[] for _ in range(workers * 2)]
-    loads = [0] * len(batches)
-    for f in sized:
-        i = loads.index(min(loads))
-        batches[i].append(f)
-        loads[i] += _size(f[0])
+    # Work stealing: the files go out to the worker processes in small batches, in order;
+    # meanwhile this process takes batches from the far end of the queue and does them
+    # itself as long as no worker has started them. A worker's results must be pickled
+    # and unpickled here, which costs about a third of the work, so this process ends up
+    # doing its fair share without any tuning.
+    batch_count = workers * 8
+    target = max(1, total // batch_count)
+    batches: list[list[tuple[Path, str]]] = [[]]
+    filled = 0
+    for f in files:
+        if filled >= target and len(batches) < batch_count:
+            batches.append([])
+            filled = 0
+        batches[-1].append(f)
+        filled += _size(f[0])
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            units = [u for batch in pool.map(_process_batch, [b for b in batches if b], [config] * len(batches)) for u in batch]
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_process_batch, batch, config) for batch in batches]
+            units: list[FileUnit] = []
+            for batch, future in zip(reversed(batches), reversed(futures)):
+                if not future.cancel():
+                    break  # a worker has it, and every batch before it
+                units.extend(_process_batch(batch, config))
+            for future in futures:
+                if not future.cancelled():
+                    units.extend(future.result())
     except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
         return _process_batch(files, config)
     order = {rel: i for i, (_, rel) in enumerate(files)}

@@ -125,12 +125,18 @@ class Lowering:
         return out, children
 
     def record_locs(self, node: m.Node, block: ast.Block, fields: dict[str, ast.Field]) -> None:
+        file = self.file  # Loc built inline: this runs for every declaration of a large catalog
         node.loc = self.loc(block.name.span if block.name else block.kind.span)
-        node.locs = {k: self.loc(f.span) for k, f in fields.items()}
+        locs = {}
         for k, f in fields.items():
+            s = f.span
+            locs[k] = Loc(file, s.line, s.col, s.end_line, s.end_col)
             if f.values:
-                node.locs[k + "@"] = self.loc(f.values[0].span.cover(f.values[-1].span))
-        node.locs["block"] = self.loc(block.span)
+                s = f.values[0].span.cover(f.values[-1].span)
+                locs[k + "@"] = Loc(file, s.line, s.col, s.end_line, s.end_col)
+        s = block.span
+        locs["block"] = Loc(file, s.line, s.col, s.end_line, s.end_col)
+        node.locs = locs
 
     # ------------------------------------------------------------ value readers
     def one(self, field: ast.Field, what_zh: str, what_en: str):

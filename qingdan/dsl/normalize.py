@@ -8,6 +8,7 @@ one character onto their ASCII forms, so every line and column stays valid.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _TABLE.update({0x3000: " ", ord("、"): ",", ord("【"): "[", ord("】"): "]", ord("〔"): "[", ord("〕"): "]"})
@@ -34,4 +35,9 @@ def normalize_source(text: str) -> str:
 
 def normalize_name(text: str) -> str:
     """Fold full-width forms in an identifier or enum word (length-safe)."""
-    return text if text.isascii() else text.translate(_TABLE)
+    return text if text.isascii() else _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:  # the same few thousand names come back again and again
+    return text.translate(_TABLE)
