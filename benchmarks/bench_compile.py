@@ -102,8 +102,8 @@ def machine() -> dict:
             "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}"}
 
 
-# memory of a parallel compile (main process plus two workers), measured at 10,000 matters
-PARALLEL_BYTES_PER_MATTER = 200_000
+# memory of a parallel compile (main process and its worker), measured at 10,000 matters
+PARALLEL_BYTES_PER_MATTER = 110_000
 
 
 def available_memory() -> int:
