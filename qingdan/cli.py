@@ -7,6 +7,7 @@ module, listed in ``_EXTENSIONS``.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -112,5 +113,27 @@ def main() -> None:
     sys.exit(0)
 
 
+def console_main() -> None:
+    """The console script: ``main``, then leave without tearing the heap down.
+
+    After compiling a large catalog the interpreter would spend seconds freeing millions
+    of objects (8 s at 10,000 matters) before the process ends; the output is complete by
+    then, so the streams are flushed and the process exits at once with the same code.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if e.code is not None and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    console_main()

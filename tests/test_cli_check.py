@@ -160,3 +160,24 @@ def test_explain(cli):
     assert r.code == 2 and "did you mean 'duplicate-id'" in r.err
     r = cli("explain")
     assert "QD001" in r.out and "syntax-error" in r.out
+
+
+@pytest.mark.parametrize("args, code, last_line", [
+    (["check", "examples/city"], 0, "共 0 个错误，0 个警告，0 个提示"),
+    (["check", "examples/defects", "--format", "json"], 1, "}"),
+    (["check", "no/such/dir"], 2, None),
+])
+def test_console_script_flushes_everything_and_keeps_the_exit_code(args, code, last_line):
+    """The console script leaves with os._exit (no heap teardown): output must still be whole."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", "from qingdan.cli import console_main; console_main()", *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == code, proc.stderr
+    if last_line is not None:
+        assert proc.stdout.rstrip("\n").splitlines()[-1] == last_line
+        if args[-1] == "json":
+            assert json.loads(proc.stdout)["format_version"]
+    else:
+        assert proc.stderr.startswith("qingdan: ") and "Traceback" not in proc.stderr

@@ -295,6 +295,10 @@ def compile_path(path: str | Path, *, run_semantic_checks: bool = True) -> Compi
         return _compile(Path(path), run_semantic_checks)
     finally:
         if was_enabled:
+            # Everything allocated meanwhile sits in the youngest generation: the first
+            # collection after re-enabling would walk all of it (4.5 s at 10,000 matters).
+            # The compiled catalog lives on; freezing moves it out of the collector's sight.
+            gc.freeze()
             gc.enable()
 
 
