@@ -254,33 +254,26 @@ class _Parser:
 
     def expr(self):
         """and_expr (or_op and_expr)*"""
-        node, depth = self.and_expr()
-        if self.kinds[self.pos] != "or_op":
-            return node, depth
-        op_text = self.tokens[self.pos][0]
-        items = [node]
-        while self.kinds[self.pos] == "or_op":
-            self.pos += 1
-            node, d = self.and_expr()
-            items.append(node)
-            if d > depth:
-                depth = d
-        return self.deep(BoolOp("or", op_text, items, _between(items[0].span, node.span)), depth)
+        return self.bool_chain("or", "or_op", self.and_expr)
 
     def and_expr(self):
         """not_expr (and_op not_expr)*"""
-        node, depth = self.not_expr()
-        if self.kinds[self.pos] != "and_op":
+        return self.bool_chain("and", "and_op", self.not_expr)
+
+    def bool_chain(self, name: str, op_kind: str, operand):
+        """operand (op operand)*: one BoolOp for a run of the same operator."""
+        node, depth = operand()
+        if self.kinds[self.pos] != op_kind:
             return node, depth
         op_text = self.tokens[self.pos][0]
         items = [node]
-        while self.kinds[self.pos] == "and_op":
+        while self.kinds[self.pos] == op_kind:
             self.pos += 1
-            node, d = self.not_expr()
+            node, d = operand()
             items.append(node)
             if d > depth:
                 depth = d
-        return self.deep(BoolOp("and", op_text, items, _between(items[0].span, node.span)), depth)
+        return self.deep(BoolOp(name, op_text, items, _between(items[0].span, node.span)), depth)
 
     def not_expr(self):
         """not_op not_expr | comparison"""
