@@ -9,6 +9,7 @@ Cross-declaration references are checked later, in resolve.py.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Callable
 
 from ..dsl import ast
@@ -53,7 +54,7 @@ class Lowering:
     def kind_of(self, block: ast.Block, parent: str | None) -> str | None:
         allowed = CHILDREN.get(parent, ())
         text = normalize_name(block.kind.text)
-        canon = lookup({k: KINDS[k] for k in allowed}, text)
+        canon = _child_kinds(parent).get(text)
         if canon is not None:
             return canon
         spellings = [s for k in allowed for s in KINDS[k].spellings()]
@@ -711,6 +712,7 @@ class Lowering:
         if mid is None:
             return
         f, _ = self.fields(block, "material")
+        required = self.boolean(f.get("required"))
         node = m.Material(
             id=mid,
             name=block.title.value if block.title else (self.text(f.get("name")) or mid),
@@ -719,11 +721,10 @@ class Lowering:
             medium=self.enum(f.get("medium"), "medium"),
             copies=self.integer(f.get("copies")),
             note=self.text(f.get("note")),
+            required=True if required is None else required,
+            tolerated=bool(self.boolean(f.get("tolerated"))),
+            commitment=bool(self.boolean(f.get("commitment"))),
         )
-        required = self.boolean(f.get("required"))
-        node.required = True if required is None else required
-        node.tolerated = bool(self.boolean(f.get("tolerated")))
-        node.commitment = bool(self.boolean(f.get("commitment")))
         only = f.get("only_when")
         if only is not None:
             v = self.one(only, "一个表达式", "one expression")
@@ -749,6 +750,16 @@ class Lowering:
             if kind in ("issued_by", "produced_by"):
                 self.bad(v, field.key.text, "请写出签发部门或产出结果，如 签发(公安局)、产出(营业执照)", "name the issuer or result, e.g. issued_by(police), produced_by(business_licence)")
         return m.MaterialSource()
+
+
+@lru_cache(maxsize=None)
+def _child_kinds(parent: str | None) -> dict[str, str]:
+    """Spelling → kind of the blocks allowed inside ``parent`` (first allowed kind wins, as a scan would)."""
+    index: dict[str, str] = {}
+    for kind in CHILDREN.get(parent, ()):
+        for spelling in KINDS[kind].spellings():
+            index.setdefault(spelling, kind)
+    return index
 
 
 class _Scope:
