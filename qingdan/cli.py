@@ -105,7 +105,8 @@ def main() -> None:
         click.echo("qingdan: 输入嵌套过深，无法处理 / input nested too deeply to process", err=True)
         sys.exit(2)
     except OSError as e:
-        click.echo(f"qingdan: {e.strerror or e}: {getattr(e, 'filename', '') or ''}", err=True)
+        where = getattr(e, "filename", "") or ""
+        click.echo(f"qingdan: 无法读写 / cannot read or write {where}: {e.strerror or e}", err=True)
         sys.exit(2)
     except Exception as e:  # a bug: one line, no traceback, a non-zero exit
         click.echo(f"qingdan: 内部错误 / internal error: {type(e).__name__}: {e}", err=True)
