@@ -192,3 +192,20 @@ def test_bad_toml_syntax(tmp_path):
     r = compile_files(tmp_path, {"a.qd": ""}, toml='[project\nname = "x"\n')
     (d,) = r.diagnostics
     assert d.rule == "config-error" and d.loc.line == 1
+
+
+def test_the_readme_tour_is_a_valid_matter(tmp_path):
+    """The README's tour matter parses and lowers; only the names it borrows from elsewhere are unknown."""
+    import re
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    tour = re.search(r"```\n(事项 .*?)```", readme, re.S).group(1)
+    result = compile_path(write_project(tmp_path / "tour", {"tour.qd": tour}))
+    rules = {d.rule for d in result.diagnostics if d.severity.value == "error"}
+    assert rules <= {"unknown-reference", "approval-outside-list", "missing-legal-basis"}, [
+        (d.rule, d.message("en")) for d in result.diagnostics]
+    matter = result.model.matters["食品经营许可"]
+    assert [mt.id for mt in matter.materials] == ["营业执照", "章程"]
+    assert matter.materials[1].only_when is not None and matter.materials[1].commitment
