@@ -181,3 +181,13 @@ def test_console_script_flushes_everything_and_keeps_the_exit_code(args, code, l
             assert json.loads(proc.stdout)["format_version"]
     else:
         assert proc.stderr.startswith("qingdan: ") and "Traceback" not in proc.stderr
+
+
+def test_json_report_has_one_finding_per_line(cli):
+    r = cli("check", REPO / "examples" / "defects", "--format", "json")
+    doc = json.loads(r.out)
+    lines = r.out.splitlines()
+    for d in doc["diagnostics"]:
+        line = next(x for x in lines if x.startswith('    {"rule": ') and json.loads(x.strip().rstrip(",")) == d)
+        assert line
+    assert len([x for x in lines if x.startswith('    {"rule": ')]) == len(doc["diagnostics"]) + len(doc["waivers"])

@@ -119,7 +119,25 @@ def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "") ->
         ],
         "rules": rules_json(lang),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return dumps_readable(doc, flat_from=2) + "\n"  # one finding, waiver or rule per line
+
+
+def dumps_readable(value, flat_from: int, depth: int = 0, indent: str = "") -> str:
+    """JSON indented by two spaces down to depth ``flat_from``; deeper values take one line each.
+
+    One finding per line reads well and diffs well, and it lets the C encoder do the bulk
+    of the work: ``indent`` makes the json module use its pure-Python encoder, which took
+    3.7 s for the report of 10,000 matters.
+    """
+    if depth >= flat_from or not isinstance(value, dict | list) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps_readable(v, flat_from, depth + 1, inner)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    items = [inner + dumps_readable(v, flat_from, depth + 1, inner) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + indent + "]"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -184,7 +202,7 @@ def render_sarif(diags: list[Diagnostic], lang: str = "zh") -> str:
             }
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return dumps_readable(doc, flat_from=4) + "\n"  # one result per line
 
 
 def _gh_escape(text: str) -> str:
