@@ -63,8 +63,7 @@ def test_catalog_json_is_the_model_dump_without_locations():
 # ---------------------------------------------------------------- CPSV-AP
 def _shacl(shared):
     path = shared / "standards" / "cpsv-ap-3.2.0" / "cpsv-ap-SHACL.ttl"
-    if not path.is_file():
-        pytest.skip(f"CPSV-AP SHACL shapes not found at {path}")
+    assert path.is_file(), f"the shared folder lacks the CPSV-AP SHACL shapes: {path}"
     import rdflib
 
     return rdflib.Graph().parse(str(path), format="turtle")
