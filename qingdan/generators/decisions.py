@@ -33,12 +33,11 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from ..compiler import model as m
+from ..compiler.normal_form import Atom, to_nnf
 from .describe import number_text, required_when_text
 
 MAX_ROWS = 4096
 TYPE_REF = {"number": "number", "bool": "boolean", "text": "string", "enum": "string", "date": "date"}
-_NEGATE = {"ge": "lt", "lt": "ge", "gt": "le", "le": "gt", "eq": "ne", "ne": "eq", "in": "notin", "notin": "in",
-           "true": "false", "false": "true", "unknown": "unknown"}
 
 
 class TableTooLarge(Exception):
@@ -46,52 +45,6 @@ class TableTooLarge(Exception):
 
 
 # ---------------------------------------------------------------- normal forms
-@dataclass(frozen=True)
-class Atom:
-    """One test on one fact (``fact`` is None for the constants true/false/unknown)."""
-
-    op: str  # ge le gt lt eq ne in notin true false unknown
-    fact: str | None = None
-    values: tuple = ()
-
-    def negated(self) -> "Atom":
-        return Atom(_NEGATE[self.op], self.fact, self.values)
-
-
-def _value(lit: m.Literal_) -> Any:
-    v = lit.value
-    if lit.type == "number":
-        return Decimal(str(v))
-    return v
-
-
-def to_nnf(expr: m.Expr | None, matter: m.Matter, negate: bool = False, seen: frozenset = frozenset()):
-    """Negation normal form over ``Atom``s: ``("and", [...])``, ``("or", [...])`` or an Atom."""
-    if expr is None:
-        return Atom("unknown")
-    if isinstance(expr, m.Const):
-        return Atom("true" if expr.value != negate else "false")
-    if isinstance(expr, m.BoolFact):
-        atom = Atom("eq", expr.fact, (True,))
-    elif isinstance(expr, m.Compare):
-        atom = Atom(expr.op, expr.fact, (_value(expr.value),))
-    elif isinstance(expr, m.InSet):
-        atom = Atom("notin" if expr.negated else "in", expr.fact, tuple(_value(v) for v in expr.values))
-    elif isinstance(expr, m.CondRef):
-        cond = matter.condition(expr.name)
-        if cond is None or cond.expr is None or expr.name in seen:
-            return Atom("unknown")
-        return to_nnf(cond.expr, matter, negate, seen | {expr.name})
-    elif isinstance(expr, m.Not):
-        return to_nnf(expr.operand, matter, not negate, seen)
-    elif isinstance(expr, m.AllOf | m.AnyOf):
-        is_and = isinstance(expr, m.AllOf) != negate
-        return ("and" if is_and else "or", [to_nnf(i, matter, negate, seen) for i in expr.items])
-    else:  # pragma: no cover - every Expr kind is handled above
-        raise TypeError(f"unknown expression {expr!r}")
-    return atom.negated() if negate else atom
-
-
 def to_dnf(node) -> list[tuple[Atom, ...]]:
     """Disjunctive normal form: a list of conjunctions (tuples of atoms), in source order."""
     if isinstance(node, Atom):

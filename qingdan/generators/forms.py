@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ..compiler import model as m
-from .decisions import Atom, to_nnf
+from ..compiler.normal_form import Atom, to_nnf
 from . import describe as d
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -21,11 +21,11 @@ Searches that would take too long are abandoned silently: no guess is ever repor
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterable
 
 from .. import model as m
 from ..diagnostics import RULES, Diagnostic, diag
+from ..normal_form import Atom, to_nnf
 from . import CheckContext, check
 from .common import dept_zh
 
@@ -36,44 +36,21 @@ class _TooBig(Exception):
     pass
 
 
-# atoms: (op, fact, values) with op in ge le gt lt eq ne in notin
-def _lit(lit: m.Literal_):
-    v = lit.value
-    if lit.type == "number" and not isinstance(v, Decimal):
-        return Decimal(str(v))
-    return v
+def nnf(expr: m.Expr | None, matter: m.Matter, negate: bool):
+    """The shared normal form as the search reads it: ``("and"|"or", [..])``, ``("const", bool)``
+    or ``("atom", (op, fact, values))``. An opaque condition is a free yes/no placeholder."""
+    return _search_form(to_nnf(expr, matter, negate))
 
 
-_NEG = {"ge": "lt", "lt": "ge", "gt": "le", "le": "gt", "eq": "ne", "ne": "eq", "in": "notin", "notin": "in"}
-
-
-def nnf(expr: m.Expr | None, matter: m.Matter, negate: bool, seen: frozenset = frozenset()):
-    """``("and"|"or", [..])``, ``("const", bool)`` or an atom ``(op, fact, values)``."""
-    if expr is None:
-        return ("atom", ("eq", "?", (not negate,)))
-    if isinstance(expr, m.Const):
-        return ("const", expr.value != negate)
-    if isinstance(expr, m.BoolFact):
-        atom = ("eq", expr.fact, (True,))
-    elif isinstance(expr, m.Compare):
-        atom = (expr.op, expr.fact, (_lit(expr.value),))
-    elif isinstance(expr, m.InSet):
-        atom = ("notin" if expr.negated else "in", expr.fact, tuple(_lit(v) for v in expr.values))
-    elif isinstance(expr, m.CondRef):
-        cond = matter.condition(expr.name)
-        if cond is None or cond.expr is None or expr.name in seen:
-            return ("atom", ("eq", f"condition:{expr.name}", (not negate,)))
-        return nnf(cond.expr, matter, negate, seen | {expr.name})
-    elif isinstance(expr, m.Not):
-        return nnf(expr.operand, matter, not negate, seen)
-    elif isinstance(expr, m.AllOf | m.AnyOf):
-        is_and = isinstance(expr, m.AllOf) != negate
-        return ("and" if is_and else "or", [nnf(i, matter, negate, seen) for i in expr.items])
-    else:  # pragma: no cover - every expression kind is handled above
-        raise TypeError(f"unknown expression {expr!r}")
-    if negate:
-        atom = (_NEG[atom[0]], atom[1], atom[2])
-    return ("atom", atom)
+def _search_form(node):
+    if not isinstance(node, Atom):
+        return (node[0], [_search_form(i) for i in node[1]])
+    if node.op in ("true", "false"):
+        return ("const", node.op == "true")
+    if node.op == "unknown":
+        name, truth = node.values
+        return ("atom", ("eq", name, (truth,)))
+    return ("atom", (node.op, node.fact, node.values))
 
 
 # ---------------------------------------------------------------- one fact's values
