@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qingdan.catalog.catalog import Catalog  # noqa: E402
-from qingdan.catalog.project import compile_path  # noqa: E402
+from qingdan.compiler import Catalog  # noqa: E402
+from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
 from qingdan.compiler.diagnostics import Severity  # noqa: E402
 from qingdan.generators import build as build_mod  # noqa: E402
 
@@ -44,9 +44,9 @@ def run(n: int) -> None:
         root.mkdir()
         source = write_project(root, n)
         t0 = time.perf_counter()
-        result = compile_path(root)
+        result = compile_project(root)
         compile_s = time.perf_counter() - t0
-        catalog = Catalog(result)
+        catalog = result.catalog
         matters = len(catalog.matters)
         times: dict[str, float] = {}
         steps = []

@@ -56,13 +56,13 @@ def child(path: str) -> None:
     sys.path.insert(0, str(REPO))
     from collections import Counter
 
-    from qingdan.catalog.project import compile_path
+    from qingdan.compiler import CompileOptions, compile as compile_project
 
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()
-    result = compile_path(path)
+    result = compile_project(path)
     total = time.perf_counter() - t0
-    model = result.model
+    model = result.catalog.model
     severities = Counter(d.severity.value for d in result.diagnostics if not d.waived)
     rules = Counter(d.rule for d in result.diagnostics)
     own = resource.getrusage(resource.RUSAGE_SELF)

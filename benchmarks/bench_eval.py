@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qingdan.catalog.evaluate import evaluate  # noqa: E402
-from qingdan.catalog.project import compile_path  # noqa: E402
+from qingdan.engine.evaluate import evaluate  # noqa: E402
+from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
 
 FACTS = """
   事实 面积 "经营面积": 数字
@@ -162,11 +162,11 @@ def main() -> None:
         (root / "qingdan.toml").write_text('[project]\nname = "bench"\nlevel = "市"\n', encoding="utf-8")
         (root / "big.qd").write_text(matter_20(), encoding="utf-8")
         (root / "others.qd").write_text(OTHERS, encoding="utf-8")
-        result = compile_path(root, run_semantic_checks=False)
+        result = compile_project(root, CompileOptions(checks=False))
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
         if errors:
             raise SystemExit("benchmark project does not compile: " + "; ".join(d.message_en for d in errors))
-        catalog = result.catalog()
+        catalog = result.catalog
     rng = random.Random(20261101)
     facts_list = [random_facts(rng) for _ in range(200)]
     matter = catalog.matters["大事项"]

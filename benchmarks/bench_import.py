@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qingdan.catalog.importers.gov_json import GovJsonReader  # noqa: E402
-from qingdan.catalog.importers.writer import write_project  # noqa: E402
+from qingdan.importers.gov_json import GovJsonReader  # noqa: E402
+from qingdan.importers.writer import write_project  # noqa: E402
 
 
 def sample_path() -> Path:
@@ -78,10 +78,10 @@ def run(n: int, sample: list[dict], check: bool) -> None:
         print(f"{'':>8} {len(result.matters)} matters, {len(result.powers)} powers, {len(result.departments)} departments, "
               f"{len(result.problems)} problems, {result.records_skipped} skipped; {len(project.files)} files, {size / 1e6:.1f} MB")
         if check:
-            from qingdan.catalog.project import compile_path
+            from qingdan.compiler import CompileOptions, compile as compile_project
 
             t4 = time.perf_counter()
-            res = compile_path(out)
+            res = compile_project(out)
             t5 = time.perf_counter()
             print(f"{'':>8} qingdan check on the result: {t5 - t4:6.2f} s, {len(res.diagnostics)} findings")
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_build import write_project  # noqa: E402
 
-from qingdan.catalog.catalog import Catalog  # noqa: E402
-from qingdan.catalog.project import compile_path  # noqa: E402
+from qingdan.compiler import Catalog  # noqa: E402
+from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
 from qingdan.compiler.diagnostics import Severity  # noqa: E402
 from qingdan.generators import site as site_mod  # noqa: E402
 
@@ -54,9 +54,9 @@ def run(n: int) -> None:
         root.mkdir()
         source = write_project(root, n)
         t0 = time.perf_counter()
-        result = compile_path(root)
+        result = compile_project(root)
         compile_s = time.perf_counter() - t0
-        catalog = Catalog(result)
+        catalog = result.catalog
         matters = len(catalog.matters)
         project = Path(tmp) / "site-src"
 

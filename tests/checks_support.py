@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 
 BASE = '''部门 甲局 "示例市甲局" {
   层级: 市
@@ -87,7 +87,7 @@ def compile_snippet(tmp: Path, snippet: str, toml: str = TOML, base: str = BASE)
     (tmp / "qingdan.toml").write_text(toml, encoding="utf-8")
     (tmp / "base.qd").write_text(base, encoding="utf-8")
     (tmp / "a.qd").write_text(snippet, encoding="utf-8")
-    return compile_path(tmp)
+    return compile_project(tmp)
 
 
 def where(text: str, needle: str, nth: int = 1) -> tuple[int, int]:

@@ -128,9 +128,9 @@ def eval_project(root: Path) -> Path:
 
 
 def load_catalog(root: Path):
-    from qingdan.catalog.project import compile_path
+    from qingdan.compiler import CompileOptions, compile as compile_project
 
-    result = compile_path(eval_project(root), run_semantic_checks=False)
+    result = compile_project(eval_project(root), CompileOptions(checks=False))
     errors = [d.message_en for d in result.diagnostics if d.severity.value == "error"]
     assert errors == [], errors
-    return result.catalog()
+    return result.catalog

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 from qingdan.compiler.materials import normalize_material
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,21 +33,21 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 def catalog(tmp_path_factory):
     root = tmp_path_factory.mktemp("synth") / "catalog"
     counts = synth.write_catalog(root, 50, seed=3)
-    return compile_path(root), counts
+    return compile_project(root), counts
 
 
 def test_compiles_without_language_errors(catalog):
     result, counts = catalog
     bad = [f"{d.rule} {d.loc}" for d in result.diagnostics if d.rule in LANGUAGE_RULES]
     assert bad == []
-    model = result.model
+    model = result.catalog.model
     assert len(model.matters) == counts["matters"] == 50
     assert len(model.powers) == counts["powers"] and len(model.journeys) == counts["journeys"]
 
 
 def test_catalog_has_the_promised_shape(catalog):
     result, counts = catalog
-    model = result.model
+    model = result.catalog.model
     matters = list(model.matters.values())
     assert {mt.level for mt in matters} == {"province", "city", "county", "township"}
     assert len({d.region for d in model.departments.values()}) >= 4
@@ -84,17 +84,17 @@ def test_built_in_vocabulary_alone_also_compiles(tmp_path):
     root = tmp_path / "builtin"
     counts = synth.write_catalog(root, 60, seed=1, shared=False)
     assert counts["sample"] is False
-    result = compile_path(root)
+    result = compile_project(root)
     assert [d.rule for d in result.diagnostics if d.rule in LANGUAGE_RULES] == []
-    assert len(result.model.matters) == 60
+    assert len(result.catalog.model.matters) == 60
 
 
 def test_large_departments_are_split_into_chunks(tmp_path):
     root = tmp_path / "chunked"
     counts = synth.write_catalog(root, 120, seed=2, files_per=5, shared=False)
     per_file = Counter()
-    result = compile_path(root)
-    for mt in result.model.matters.values():
+    result = compile_project(root)
+    for mt in result.catalog.model.matters.values():
         per_file[mt.loc.file] += 1
     # a family (one power and its matters) is never split across files
     largest_family = max(len(f.matters) for f in synth.BUILTIN_FAMILIES)
@@ -110,7 +110,7 @@ def test_refuses_a_directory_it_did_not_write(tmp_path):
     out = tmp_path / "again"
     synth.write_catalog(out, 10, seed=1)
     synth.write_catalog(out, 12, seed=1)  # an earlier output is replaced
-    assert len(compile_path(out).model.matters) == 12
+    assert len(compile_project(out).catalog.model.matters) == 12
 
 
 def test_command_line(tmp_path, capsys):

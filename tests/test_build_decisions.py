@@ -22,6 +22,7 @@ from test_build_support import (
     projects, run_table, unary_matches,
 )
 
+from qingdan.engine.evaluate import evaluate
 from qingdan.generators.paths import matter_slugs
 
 SETTINGS = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -158,7 +159,7 @@ def test_tables_agree_with_the_rules_engine(project, mid):
     @SETTINGS
     @given(facts_strategy(mt))
     def run(facts):
-        decision = cat.evaluate(mid, to_json_facts(facts))
+        decision = evaluate(cat, mid, to_json_facts(facts))
         hit = run_table(doc["tables"][0], inputs, facts)[0]
         assert decision.eligible == words[hit["eligible"]], (facts, decision.eligible, hit)
         if hit["eligible"] is False:

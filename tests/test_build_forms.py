@@ -124,8 +124,8 @@ def test_journey_form_merges_fields_and_materials(project, jid):
     assert set(fields) == {keys[mt.id][f.id] for mt in members for f in mt.facts}
     shared = {x.material for x in cat.journey_figures(jid).shared_materials}
     uploads = schema["properties"]["materials"]["properties"]
-    by_identity = {cat.materials.identity(s["title"]): k for k, s in uploads.items()}
-    wanted = {cat.materials.identity(mat.name) for mt in members for mat in mt.materials if cat.materials.identity(mat.name) not in shared}
+    by_identity = {cat.material_index.identity(s["title"]): k for k, s in uploads.items()}
+    wanted = {cat.material_index.identity(mat.name) for mt in members for mat in mt.materials if cat.material_index.identity(mat.name) not in shared}
     assert set(by_identity) == wanted, "one upload per material identity, none for shared materials"
 
     strategies = [facts_strategy(mt, allow_missing=False) for mt in members]
@@ -142,7 +142,7 @@ def test_journey_form_merges_fields_and_materials(project, jid):
         need = set()
         for mt, facts in zip(members, views):
             for mat in mt.materials:
-                ident = cat.materials.identity(mat.name)
+                ident = cat.material_index.identity(mat.name)
                 if ident in shared or not mat.required or mat.tolerated or mat.commitment:
                     continue
                 if mat.only_when is None or kleene(mat.only_when, mt, facts, opaque=date_ordering) is True:

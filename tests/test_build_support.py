@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from qingdan.compiler import model as m
+from qingdan.compiler import Catalog, CompileResult, compile as compile_project, model as m
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "build"
@@ -38,15 +38,17 @@ def projects() -> list[Path]:
 
 
 @lru_cache(maxsize=None)
-def catalog_of(project: Path):
-    from qingdan.catalog.catalog import Catalog
+def compiled(project: Path) -> CompileResult:
+    return compile_project(project)
 
-    return Catalog.load(project)
+
+def catalog_of(project: Path) -> Catalog:
+    return compiled(project).catalog
 
 
 def assert_clean(project: Path) -> None:
     """A project the build tests run on must compile without errors (else qingdan build refuses it)."""
-    errors = [d for d in catalog_of(project).result.diagnostics if d.severity.value == "error" and not d.waived]
+    errors = [d for d in compiled(project).diagnostics if d.severity.value == "error" and not d.waived]
     assert not errors, f"{project.name} has {len(errors)} errors, so it cannot be built: {[d.message_zh for d in errors][:3]}"
 
 

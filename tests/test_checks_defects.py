@@ -10,8 +10,8 @@ import re
 import pytest
 from conftest import EXAMPLES
 
-from qingdan.catalog.project import compile_path
-from qingdan.compiler.checks import load_builtin_checks
+from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler.checks import all_rules
 from qingdan.compiler.diagnostics import RULES
 from qingdan.compiler.rule_docs import rule_markdown
 
@@ -43,11 +43,11 @@ def markers() -> tuple[dict, dict]:
 
 @pytest.fixture(scope="module")
 def result():
-    return compile_path(DEFECTS)
+    return compile_project(DEFECTS)
 
 
 def test_every_rule_has_a_planted_defect_and_a_near_miss():
-    load_builtin_checks()
+    all_rules()
     planted, near = markers()
     rules = set(RULES) - NOT_PLANTABLE
     assert rules - {r for rs in planted.values() for r in rs} == set()
@@ -80,7 +80,7 @@ def test_the_defects_example_fails_the_check_command(cli):
 
 
 def test_every_semantic_rule_is_documented():
-    load_builtin_checks()
+    all_rules()
     semantic = [r for r in RULES.values() if r.group in ("authority", "materials", "time", "identity")]
     assert len(semantic) == 18
     for rule in semantic:

@@ -34,7 +34,7 @@ def company(tmp_path):
 
 # ---------------------------------------------------------------- graph
 def test_graph_has_typed_nodes_and_edges_with_materials_by_identity(tmp_path):
-    g = company(tmp_path).graph
+    g = company(tmp_path).catalog.graph
     assert {d["kind"] for _, d in g.nodes(data=True)} <= set(NODE_KINDS)
     assert {d["type"] for *_, d in g.edges(data=True)} == set(EDGE_TYPES)
     licence = "material:营业执照"
@@ -51,11 +51,11 @@ def test_graph_has_typed_nodes_and_edges_with_materials_by_identity(tmp_path):
 
 def test_json_export_is_deterministic_and_complete(tmp_path):
     r = company(tmp_path)
-    text = graph_to_json(r.graph, "测试")
-    assert text == graph_to_json(compile_snippet(tmp_path / "again", COMPANY).graph, "测试")
+    text = graph_to_json(r.catalog.graph, "测试")
+    assert text == graph_to_json(compile_snippet(tmp_path / "again", COMPANY).catalog.graph, "测试")
     doc = json.loads(text)
     assert "营业执照" in text and "\\u" not in text
-    assert len(doc["nodes"]) == r.graph.number_of_nodes() and len(doc["edges"]) == r.graph.number_of_edges()
+    assert len(doc["nodes"]) == r.catalog.graph.number_of_nodes() and len(doc["edges"]) == r.catalog.graph.number_of_edges()
     assert [n["id"] for n in doc["nodes"]] == sorted(n["id"] for n in doc["nodes"])
     assert {"id": "matter:设立", "ref": "设立", "kind": "matter"}.items() <= doc["nodes"][[n["id"] for n in doc["nodes"]].index("matter:设立")].items()
     assert {e["type"] for e in doc["edges"]} <= set(doc["edge_types"])
@@ -63,18 +63,18 @@ def test_json_export_is_deterministic_and_complete(tmp_path):
 
 def test_graphml_export_is_valid_xml_and_round_trips(tmp_path):
     r = company(tmp_path)
-    text = graph_to_graphml(r.graph)
+    text = graph_to_graphml(r.catalog.graph)
     root = etree.fromstring(text.encode("utf-8"))
     assert root.tag == "{http://graphml.graphdrawing.org/xmlns}graphml"
     path = tmp_path / "g.graphml"
     path.write_text(text, encoding="utf-8")
     back = nx.read_graphml(path, force_multigraph=True)
-    assert set(back.nodes) == set(r.graph.nodes) and back.number_of_edges() == r.graph.number_of_edges()
+    assert set(back.nodes) == set(r.catalog.graph.nodes) and back.number_of_edges() == r.catalog.graph.number_of_edges()
     assert back.nodes["material:营业执照"]["names"] == "营业执照、营业执照复印件、营业执照（副本）"
 
 
 def test_dot_export_lists_every_node_and_edge(tmp_path):
-    g = company(tmp_path).graph
+    g = company(tmp_path).catalog.graph
     text = graph_to_dot(g, "测试")
     lines = text.strip().split("\n")
     assert lines[0] == 'digraph "测试" {' and lines[-1] == "}"
@@ -106,7 +106,7 @@ def test_graph_command_refuses_rules_with_errors_and_says_where(tmp_path, cli):
 
 # ---------------------------------------------------------------- journey figures
 def test_company_opening_figures(tmp_path):
-    figures = company(tmp_path).catalog().journey_figures("开办企业")
+    figures = company(tmp_path).catalog.journey_figures("开办企业")
     assert figures.matters == ["设立", "刻章", "税务", "社保"]
     assert figures.material_mentions == 10 and figures.unique_materials == 7 and figures.saved_by_normalization == 3
     # 公司章程 is submitted once at 设立 (甲局 keeps it) and fetched by 税务
@@ -141,5 +141,5 @@ def test_journey_command_text_json_and_unknown_names(tmp_path, cli):
 
 def test_journey_figures_with_an_order_cycle(tmp_path):
     src = COMPANY.replace("先后: 设立 -> 刻章", "先后: 刻章 -> 设立, 设立 -> 刻章")
-    figures = compile_snippet(tmp_path, src).catalog().journey_figures("开办企业")
+    figures = compile_snippet(tmp_path, src).catalog.journey_figures("开办企业")
     assert figures.order_cycle == ["设立", "刻章", "设立"] and figures.critical_path == [] and figures.critical_days is None

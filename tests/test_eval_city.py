@@ -6,7 +6,7 @@ import yaml
 from conftest import EXAMPLES
 from lxml import etree
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 
 CITY = EXAMPLES / "city"
 
@@ -21,7 +21,7 @@ def test_city_tests_pass_with_full_coverage(cli, tmp_path):
 
 
 def test_every_matter_and_every_journey_has_cases():
-    model = compile_path(CITY, run_semantic_checks=False).model
+    model = compile_project(CITY, CompileOptions(checks=False)).catalog.model
     matters, journeys = set(), set()
     for path in sorted((CITY / "tests").glob("*.test.yaml")):
         cases = yaml.safe_load(path.read_text(encoding="utf-8"))

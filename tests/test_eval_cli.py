@@ -10,7 +10,7 @@ import pytest
 from eval_support import FOOD_OK, eval_project
 from lxml import etree
 
-from qingdan.catalog.evaluate import decision_schema_text
+from qingdan.engine.evaluate import decision_schema_text
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "qingdan" / "schemas" / "decision.schema.json"
 
@@ -29,7 +29,7 @@ def write(path: Path, text: str) -> Path:
 # ---------------------------------------------------------------- eval
 def test_published_schema_is_up_to_date():
     assert SCHEMA_FILE.read_text(encoding="utf-8") == decision_schema_text(), \
-        "qingdan/schemas/decision.schema.json is out of date: run `python -m qingdan.catalog.evaluate`"
+        "qingdan/schemas/decision.schema.json is out of date: run `python -m qingdan.engine.evaluate`"
 
 
 def test_eval_json_follows_the_published_schema(cli, project, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import write_project
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 
 FACTS = """
   事实 年龄 "年龄": 数字
@@ -20,7 +20,7 @@ def findings(tmp_path, when: str, only_when: str | None = None, extra: str = "",
     material = f'  材料 材料 "材料" {{ 仅当: {only_when} }}\n' if only_when else ""
     text = f'事项 x "事项" {{\n{FACTS}  条件 c "条件" {{ 当: {when} }}\n{extra}{material}}}\n'
     kw = {} if toml is None else {"toml": toml}
-    result = compile_path(write_project(tmp_path, {"m.qd": text}, **kw))
+    result = compile_project(write_project(tmp_path, {"m.qd": text}, **kw))
     language = {"syntax-error", "type-error", "unknown-reference", "unknown-keyword", "invalid-value"}
     assert not [d for d in result.diagnostics if d.rule in language], [d.message_en for d in result.diagnostics]
     return [d for d in result.diagnostics if d.rule == "constant-condition" and not d.waived]
@@ -110,7 +110,7 @@ def test_conditional_materials(tmp_path):
 
 def test_a_waiver_silences_it(tmp_path):
     text = f'事项 x "事项" {{\n{FACTS}  # 豁免 constant-condition: 暂时对所有人开放\n  条件 c "条件" {{ 当: 是 }}\n}}\n'
-    result = compile_path(write_project(tmp_path, {"m.qd": text}))
+    result = compile_project(write_project(tmp_path, {"m.qd": text}))
     [d] = [d for d in result.diagnostics if d.rule == "constant-condition"]
     assert d.waived == "暂时对所有人开放"
 
@@ -119,7 +119,7 @@ def test_huge_expressions_are_abandoned_not_guessed(tmp_path):
     facts = "".join(f'  事实 f{i} "f{i}": 数字\n' for i in range(18))
     ors = " 且 ".join(f"(f{i} > 5 或 f{i} < 3)" for i in range(18))
     text = f'事项 x "事项" {{\n{facts}  条件 c "条件" {{ 当: {ors} 且 年龄 > 1 且 年龄 < 0 }}\n  事实 年龄 "年龄": 数字\n}}\n'
-    result = compile_path(write_project(tmp_path, {"m.qd": text}))
+    result = compile_project(write_project(tmp_path, {"m.qd": text}))
     assert [d for d in result.diagnostics if d.rule == "constant-condition"] == []
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from eval_support import FOOD_OK, load_catalog
 
-from qingdan.catalog.decision_text import render_decision, render_explanation
-from qingdan.catalog.evaluate import FactsError, UnknownTarget, evaluate
+from qingdan.engine.decision_text import render_decision, render_explanation
+from qingdan.engine.evaluate import FactsError, UnknownTarget, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -178,14 +178,14 @@ def test_without_explain_no_tree_is_built(catalog):
 def test_a_journey_whose_order_has_a_cycle_still_decides_but_has_no_critical_path(tmp_path):
     from conftest import write_project
 
-    from qingdan.catalog.project import compile_path
+    from qingdan.compiler import CompileOptions, compile as compile_project
 
     text = """
 事项 甲 "甲事项" { 时限 { 法定: 2 工作日 } }
 事项 乙 "乙事项" { 时限 { 法定: 3 工作日 } }
 一件事 环 "有环的一件事" { 事项: 甲、乙; 先后: 甲 -> 乙 -> 甲 }
 """
-    catalog = compile_path(write_project(tmp_path, {"j.qd": text}), run_semantic_checks=False).catalog()
+    catalog = compile_project(write_project(tmp_path, {"j.qd": text}), CompileOptions(checks=False)).catalog
     d = evaluate(catalog, "环", {})
     assert d.eligible == "yes" and d.time_limit.working_days is None and d.time_limit.critical_path == []
     assert "无法计算（先后顺序有循环）" in render_decision(d)

@@ -30,7 +30,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from qingdan.catalog.project import compile_path
+from qingdan.engine.evaluate import evaluate
+from qingdan.compiler import CompileOptions, compile as compile_project
 from qingdan.compiler import model as m
 from qingdan.dsl import ast
 from qingdan.dsl.parser import parse
@@ -427,7 +428,7 @@ def matter_and_facts(draw):
 def test_evaluate_agrees_with_the_dmn_and_csv_tables(case):
     mid, facts = case
     catalog = fixture_catalog()
-    decision = catalog.evaluate(mid, facts, explain=False)
+    decision = evaluate(catalog, mid, facts, explain=False)
     from_dmn, from_csv = _FIXTURE["tables"][mid]
     assert_tables_agree(from_dmn, decision, facts, f"{mid} (DMN)")
     assert_tables_agree(from_csv, decision, facts, f"{mid} (CSV)")
@@ -438,7 +439,7 @@ def test_evaluate_agrees_with_the_dmn_and_csv_tables(case):
 def test_evaluate_agrees_with_a_direct_reading_of_the_syntax_tree(case):
     mid, facts = case
     catalog = fixture_catalog()
-    decision = catalog.evaluate(mid, facts, explain=False)
+    decision = evaluate(catalog, mid, facts, explain=False)
     assert_tree_agrees(_FIXTURE["tree"][mid], decision, facts, mid)
 
 
@@ -456,7 +457,7 @@ def test_the_table_evaluator_is_not_vacuous():
     facts = {"经营面积": Decimal(10), "主体类型": "企业法人", "有健康证明": True, "成立日期": date(2024, 1, 1), "经营地址": "x", "经营项目": "热食类"}
     row = from_dmn["eligibility"].matches(facts)[0]
     assert row["eligible"] is False and row["condition"] == "场所达标"
-    assert catalog.evaluate("食品经营许可", facts).failing == ["场所达标", "热食场所"]
+    assert evaluate(catalog, "食品经营许可", facts).failing == ["场所达标", "热食场所"]
 
 
 # ---------------------------------------------------------------- random conditions
@@ -525,10 +526,10 @@ def test_random_conditions_agree_across_evaluator_tables_and_syntax_tree(c1, c2,
     text = _random_matter(c1, c2, f"{joiner} ({c3})", m1)
     with tempfile.TemporaryDirectory() as tmp:
         root = write_project(Path(tmp), {"r.qd": text})
-        result = compile_path(root, run_semantic_checks=False)
+        result = compile_project(root, CompileOptions(checks=False))
         errors = [d.message_en for d in result.diagnostics if d.severity.value == "error"]
         assert errors == [], (text, errors)
-        catalog = result.catalog()
+        catalog = result.catalog
     matter = catalog.matters["随机"]
     try:
         from_dmn, from_csv = generated_tables(catalog, matter)
@@ -537,7 +538,7 @@ def test_random_conditions_agree_across_evaluator_tables_and_syntax_tree(c1, c2,
     tm = tree_matters(text)["随机"]
     for _ in range(5):
         facts = data.draw(fact_strategy(matter))
-        decision = catalog.evaluate("随机", facts, explain=False)
+        decision = evaluate(catalog, "随机", facts, explain=False)
         assert_tree_agrees(tm, decision, facts, text)
         assert_tables_agree(from_dmn, decision, facts, text)
         assert_tables_agree(from_csv, decision, facts, text)
@@ -549,9 +550,9 @@ CITY = EXAMPLES / "city"
 
 def _city():
     if "city" not in _FIXTURE:
-        result = compile_path(CITY, run_semantic_checks=False)
+        result = compile_project(CITY, CompileOptions(checks=False))
         assert not result.has_errors, [d.message_en for d in result.diagnostics if d.severity.value == "error"]
-        catalog = result.catalog()
+        catalog = result.catalog
         assert catalog.matters, "examples/city declares no matters"
         trees = {}
         for sf in result.files.values():
@@ -572,7 +573,7 @@ def city_case(draw):
 def test_city_matters_agree_with_their_decision_tables(case):
     mid, facts = case
     catalog, tables = _city()
-    decision = catalog.evaluate(mid, facts, explain=False)
+    decision = evaluate(catalog, mid, facts, explain=False)
     from_dmn, from_csv = tables[mid]
     assert_tables_agree(from_dmn, decision, facts, f"{mid} (DMN)")
     assert_tables_agree(from_csv, decision, facts, f"{mid} (CSV)")
@@ -583,5 +584,5 @@ def test_city_matters_agree_with_their_decision_tables(case):
 def test_city_matters_agree_with_a_direct_reading_of_their_syntax_tree(case):
     mid, facts = case
     catalog, _ = _city()
-    decision = catalog.evaluate(mid, facts, explain=False)
+    decision = evaluate(catalog, mid, facts, explain=False)
     assert_tree_agrees(_FIXTURE["city"][2][mid], decision, facts, mid)

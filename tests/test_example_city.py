@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 from qingdan.compiler.diagnostics import Severity
 from qingdan.compiler.durations import Clock
 from qingdan.compiler.materials import MaterialIndex
@@ -25,13 +25,13 @@ JOURNEYS = ("企业开办", "开办餐馆", "二手房交易登记", "工程建�
 
 @pytest.fixture(scope="module")
 def result():
-    return compile_path(CITY)
+    return compile_project(CITY)
 
 
 @pytest.fixture(scope="module")
 def model(result):
-    assert result.model is not None
-    return result.model
+    assert result.catalog.model is not None
+    return result.catalog.model
 
 
 def _describe(diags) -> str:
@@ -139,7 +139,7 @@ def test_reform_actions_are_consistent(model):
 
 def test_journeys(result, model):
     assert set(JOURNEYS) <= set(model.journeys)
-    catalog = result.catalog()
+    catalog = result.catalog
     figures = {jid: catalog.journey_figures(jid) for jid in JOURNEYS}
     for jid, f in figures.items():
         target = Clock(model.config.holidays).working_days(model.journeys[jid].target)

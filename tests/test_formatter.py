@@ -7,7 +7,7 @@ from conftest import EXAMPLES, REPO, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 from qingdan.dsl.formatter import FormatError, format_source
 from qingdan.dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS
 
@@ -22,7 +22,7 @@ def model_without_locations(result):
             return [strip(i) for i in x]
         return x
 
-    return strip(result.model.model_dump(mode="json"))
+    return strip(result.catalog.model.model_dump(mode="json"))
 
 
 def diagnostics_without_locations(result):
@@ -32,7 +32,7 @@ def diagnostics_without_locations(result):
 def compile_text(tmp: Path, text: str):
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "a.qd").write_text(text, encoding="utf-8")
-    return compile_path(tmp / "a.qd")
+    return compile_project(tmp / "a.qd")
 
 
 def test_canonical_layout_keeps_every_comment():

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from test_import_support import catalog_json, compiled, list_rows, problems, report, rules_found
 
-from qingdan.catalog.importers.gov_json import GovJsonReader
-from qingdan.catalog.importers.records import citations
-from qingdan.catalog.importers.writer import identifier, write_project
+from qingdan.importers.gov_json import GovJsonReader
+from qingdan.importers.records import citations
+from qingdan.importers.writer import identifier, write_project
 from qingdan.compiler import model as m
 
 
@@ -54,10 +54,10 @@ def test_sample_import_compiles_without_language_errors_and_with_real_findings(s
     assert found["vague-condition"] == with_conditions  # every accept_standard text is a condition kept as text
     no_limit = sum(1 for r in records if r["handle_time"] == "无")
     assert found["missing-time-limit"] == no_limit
-    assert found.get("power-without-responsibility") == len(result.model.powers)  # the export has no responsibility list
+    assert found.get("power-without-responsibility") == len(result.catalog.model.powers)  # the export has no responsibility list
     assert "读取 300 条记录，跳过 0 条" in run.out
-    assert len(result.model.matters) == 300
-    assert len(result.model.departments) == len({r["DEPT_NAME"] for r in records})
+    assert len(result.catalog.model.matters) == 300
+    assert len(result.catalog.model.departments) == len({r["DEPT_NAME"] for r in records})
 
 
 def test_sample_files_are_per_department_ascii_named_and_formatted(sample_import):
@@ -212,10 +212,10 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_is_imported(tmp_
     assert "第 7 行 11440000006940116U2440102002004：[bad-time] 无法识别的时限“约7天”" in text
     assert "第 2 行：[malformed-line]" in text
     result = compiled(out)
-    mats = {mt.name: mt for mt in result.model.matters.values()}
+    mats = {mt.name: mt for mt in result.catalog.model.matters.values()}
     assert mats["约时事项"].limits.statutory is None and mats["约时事项"].limits.promised is not None
     assert mats["次数事项"].visits is None
-    by_name = {p.name: p for p in result.model.powers.values()}
+    by_name = {p.name: p for p in result.catalog.model.powers.values()}
     assert by_name["某备案"].category is None and "行政备案" in (mats["备案事项"].note or "")
     source = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.qd"))
     assert "handle_time 原文（未能导入）: 约7天" in source and "visit_number 原文（未能导入）: 很多" in source
@@ -247,7 +247,7 @@ def test_awkward_names_become_valid_unique_identifiers_and_keep_their_titles(tmp
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs).encode("utf-8")
     result = GovJsonReader("x.jsonl").read_bytes(data)
     write_project(result, tmp_path / "p")
-    model = compiled(tmp_path / "p").model
+    model = compiled(tmp_path / "p").catalog.model
     assert sorted(mt.name for mt in model.matters.values()) == sorted(names)
     assert len(model.matters) == len(names)
     for mt in model.matters.values():
@@ -282,7 +282,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list('食品经营许可证核发法第
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(names=st.lists(_TEXT, min_size=1, max_size=4), materials=st.lists(_TEXT, max_size=4), dept=_TEXT, condition=_TEXT)
 def test_any_text_imports_into_a_project_that_compiles_and_keeps_it(tmp_path_factory, names, materials, dept, condition):
-    from qingdan.catalog.importers.records import clean, one_line
+    from qingdan.importers.records import clean, one_line
 
     recs = [_record(TASK_CODE=f"11440000006940116U24401020020{i:02d}", TASK_NAME=n, DEPT_NAME=dept, material_intro=materials,
                     accept_standard=condition, handle_location=condition, CATANAME=n, parentCatalogId=None)
@@ -293,7 +293,7 @@ def test_any_text_imports_into_a_project_that_compiles_and_keeps_it(tmp_path_fac
         return  # every name was blank or "无": nothing to import, which the CLI reports
     out = tmp_path_factory.mktemp("prop") / "p"
     write_project(result, out)
-    model = compiled(out).model
+    model = compiled(out).catalog.model
     want = sorted(one_line(c) for c in (clean(n) for n in names) if c)
     assert sorted(mt.name for mt in model.matters.values()) == want
     for mt in model.matters.values():

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 from qingdan.compiler.diagnostics import RULES
 
 # Rules about the language itself: an importer must never produce these.
@@ -17,7 +17,7 @@ LANGUAGE_RULES -= {"unused-waiver", "constant-condition"}
 
 
 def compiled(project: Path):
-    result = compile_path(project)
+    result = compile_project(project)
     language = [f"{d.loc.file}:{d.loc.line}: {d.rule}: {d.message_en}" for d in result.diagnostics if d.rule in LANGUAGE_RULES]
     assert not language, "generated files have language errors:\n" + "\n".join(language[:10])
     return result

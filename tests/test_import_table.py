@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from test_import_support import compiled, list_rows, problems, report, rules_found
 
-from qingdan.catalog.importers.table import read_table, split_duties
+from qingdan.importers.table import read_table, split_duties
 from qingdan.lists import columns as col
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def power_workbook(path: Path) -> Path:
 def test_power_list_with_merged_cells_sections_sub_items_and_bad_rows(tmp_path, cli):
     out = tmp_path / "p"
     result = _import(cli, power_workbook(tmp_path / "power.xlsx"), "power", out)
-    model = result.model
+    model = result.catalog.model
     powers = {p.name: p for p in model.powers.values()}
     assert set(powers) == {"食品经营许可", "药品零售许可", "广告违法处罚", "网络交易监督检查"}
     food = powers["食品经营许可"]
@@ -93,7 +93,7 @@ def test_power_list_without_sub_items_and_a_default_department(tmp_path, cli):
         ["环境违法处罚", "处罚", None, "区级", None],
     ])
     out = tmp_path / "p"
-    model = _import(cli, src, "power", out, "--department", "生态环境局").model
+    model = _import(cli, src, "power", out, "--department", "生态环境局").catalog.model
     powers = {p.name: p for p in model.powers.values()}
     assert powers["排污许可"].category == "licensing" and powers["排污许可"].level == "province"
     assert powers["环境违法处罚"].category == "penalty" and powers["环境违法处罚"].level == "county"
@@ -115,7 +115,7 @@ def test_responsibility_list_merged_over_stage_rows_and_duties_in_one_cell(tmp_p
     ], ["A2:A4", "B2:B4", "C2:C4", "D2:D4", "F2:F4", "G2:G4", "H2:H4"])
     out = tmp_path / "r"
     result = _import(cli, src, "responsibility", out)
-    model = result.model
+    model = result.catalog.model
     resp = {model.powers[r.power].name: r for r in model.responsibilities.values()}
     food = resp["食品经营许可"]
     assert food.stages == {"accept": "依法受理或不予受理申请。", "review": "对申请材料进行审查。", "decide": "作出决定",
@@ -150,11 +150,11 @@ def test_negative_list_sections_give_the_type_and_codes_must_be_unique(tmp_path,
     ], ["A1:E1", "A3:E3", "A5:E5"])
     out = tmp_path / "n"
     result = _import(cli, src, "negative", out)
-    entries = {n.code: n for n in result.model.negatives.values()}
+    entries = {n.code: n for n in result.catalog.model.negatives.values()}
     assert set(entries) == {"101", "201"}
     assert entries["101"].type == "prohibited" and entries["201"].type == "licensed"
     assert entries["201"].description == "食品经营许可"
-    assert result.model.departments[entries["101"].department].name == "人民银行"
+    assert result.catalog.model.departments[entries["101"].department].name == "人民银行"
     assert problems(out) == [(7, "empty-name"), (8, "duplicate-code")]
     assert rules_found(result) == {"negative-list-unimplemented": 1}  # a real finding: nothing implements 201
 
@@ -165,7 +165,7 @@ def test_negative_list_type_column_and_unknown_type(tmp_path, cli):
                    encoding="utf-8")
     out = tmp_path / "n"
     result = _import(cli, src, "negative", out)
-    entries = {n.code: n for n in result.model.negatives.values()}
+    entries = {n.code: n for n in result.catalog.model.negatives.values()}
     assert entries["301"].type == "prohibited" and entries["302"].type is None and entries["303"].type is None
     assert problems(out) == [(3, "unknown-type"), (4, "unknown-type")]
 
@@ -188,7 +188,7 @@ def test_matter_csv_in_any_common_encoding(tmp_path, cli, encoding):
     with open(src, "w", encoding=encoding, newline="") as fh:
         csv.writer(fh).writerows(MATTER_ROWS)
     out = tmp_path / "m"
-    model = _import(cli, src, "matter", out).model
+    model = _import(cli, src, "matter", out).catalog.model
     matters = {mt.name: mt for mt in model.matters.values()}
     assert set(matters) == {"食品经营许可证核发", "药品零售许可", "户外广告设置许可"}
     food = matters["食品经营许可证核发"]
@@ -218,7 +218,7 @@ def test_matter_workbook_with_a_two_row_heading(tmp_path, cli):
         ["排污许可证补办", "生态环境局", "5", "1", None, "10元", "到大厅"],
     ], ["A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2", "G1:G2"])
     out = tmp_path / "m"
-    model = _import(cli, src, "matter", out).model
+    model = _import(cli, src, "matter", out).catalog.model
     mt = {x.name: x for x in model.matters.values()}
     permit = mt["排污许可证核发"]
     assert permit.limits.statutory.amount == 20 and permit.limits.promised.amount == 10
@@ -256,7 +256,7 @@ def test_sheet_option(tmp_path):
     wb.save(tmp_path / "s.xlsx")
     assert [p.name for p in read_table(tmp_path / "s.xlsx", "power").powers.values()] == ["排污许可"]
     assert [p.name for p in read_table(tmp_path / "s.xlsx", "power", sheet="清单").powers.values()] == ["排污许可"]
-    from qingdan.catalog.importers.table import TableError
+    from qingdan.importers.table import TableError
 
     with pytest.raises(TableError) as e:
         read_table(tmp_path / "s.xlsx", "power", sheet="说明")
@@ -322,7 +322,7 @@ def test_power_status_and_dates(tmp_path, cli):
         ["己许可", "某局", "行政许可", "暂停", None, None],
     ])
     out = tmp_path / "s"
-    model = _import(cli, src, "power", out).model
+    model = _import(cli, src, "power", out).catalog.model
     p = {x.name: x for x in model.powers.values()}
     assert p["甲许可"].status.kind == "retain" and str(p["甲许可"].effective_from) == "2024-01-01"
     assert str(p["甲许可"].effective_to) == "2030-12-31"

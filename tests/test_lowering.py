@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from conftest import write_project
 
-from qingdan.catalog.project import compile_path
+from qingdan.compiler import CompileOptions, compile as compile_project
 
 BASE = '''部门 市场监管局 "某市市场监督管理局" {
   层级: 市
@@ -40,7 +40,7 @@ MATTER = '''事项 食品经营许可 "食品经营许可证核发" {
 
 
 def compile_files(tmp_path, files, **kw):
-    return compile_path(write_project(tmp_path / "p", files, **kw), run_semantic_checks=False)
+    return compile_project(write_project(tmp_path / "p", files, **kw), CompileOptions(checks=False))
 
 
 def core(result):
@@ -50,7 +50,7 @@ def core(result):
 def test_clean_project_lowers_to_the_model(tmp_path):
     r = compile_files(tmp_path, {"b.qd": MATTER, "a.qd": BASE})
     assert core(r) == []
-    m = r.model.matters["食品经营许可"]
+    m = r.catalog.model.matters["食品经营许可"]
     assert m.level == "city"  # from its department
     assert m.limits.statutory.amount == Decimal(20) and m.limits.promised.unit == "working_days"
     cond = m.conditions[0]
@@ -58,7 +58,7 @@ def test_clean_project_lowers_to_the_model(tmp_path):
     mat = m.materials[0]
     assert mat.source.kind == "issued_by" and mat.source.ref == "市场监管局"
     assert mat.only_when.kind == "cmp" and mat.only_when.value.value == "企业"
-    assert r.model.powers["食品经营许可权"].category == "licensing"
+    assert r.catalog.model.powers["食品经营许可权"].category == "licensing"
     assert mat.loc.file == "b.qd" and mat.loc.line == 12
 
 
@@ -75,7 +75,7 @@ matter m "M" {
 '''
     r = compile_files(tmp_path, {"en.qd": en})
     assert core(r) == []
-    assert r.model.matters["m"].limits.promised.unit == "natural_days"
+    assert r.catalog.model.matters["m"].limits.promised.unit == "natural_days"
 
 
 def test_unknown_field_with_did_you_mean(tmp_path):
@@ -146,7 +146,7 @@ def test_invalid_enum_value(tmp_path):
     r = compile_files(tmp_path, {"a.qd": '部门 a "A" { 层级: 火星 }\n部门 b "B" { 层级: 市级 }\n'})
     (d,) = r.diagnostics
     assert (d.rule, d.loc.line, d.loc.col) == ("invalid-value", 1, 16)
-    assert r.model.departments["b"].level == "city"
+    assert r.catalog.model.departments["b"].level == "city"
 
 
 def test_invalid_duration_and_date(tmp_path):
@@ -202,10 +202,10 @@ def test_the_readme_tour_is_a_valid_matter(tmp_path):
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     tour = re.search(r"```\n(事项 .*?)```", readme, re.S).group(1)
-    result = compile_path(write_project(tmp_path / "tour", {"tour.qd": tour}))
+    result = compile_project(write_project(tmp_path / "tour", {"tour.qd": tour}))
     rules = {d.rule for d in result.diagnostics if d.severity.value == "error"}
     assert rules <= {"unknown-reference", "approval-outside-list", "missing-legal-basis"}, [
         (d.rule, d.message("en")) for d in result.diagnostics]
-    matter = result.model.matters["食品经营许可"]
+    matter = result.catalog.model.matters["食品经营许可"]
     assert [mt.id for mt in matter.materials] == ["营业执照", "章程"]
     assert matter.materials[1].only_when is not None and matter.materials[1].commitment

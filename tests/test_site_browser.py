@@ -40,10 +40,10 @@ pytestmark = [
 
 
 def _project() -> Path:
-    from qingdan.catalog.project import compile_path
+    from qingdan.compiler import CompileOptions, compile as compile_project
 
     if (CITY / "qingdan.toml").is_file():
-        result = compile_path(CITY)
+        result = compile_project(CITY)
         if not result.has_errors:
             return CITY
     return FIXTURE
@@ -52,7 +52,7 @@ def _project() -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(the catalog, the built site directory, its URL on 127.0.0.1)."""
-    from qingdan.catalog.catalog import Catalog
+    from qingdan.compiler import compile as compile_project
 
     project = _project()
     out = tmp_path_factory.mktemp("browser") / "site-src"
@@ -68,7 +68,7 @@ def site(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Catalog.load(project), root, f"http://127.0.0.1:{server.server_address[1]}"
+        yield compile_project(project).catalog, root, f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

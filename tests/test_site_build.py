@@ -17,7 +17,7 @@ import yaml
 
 from conftest import REPO, run_cli
 
-from qingdan.catalog.catalog import Catalog
+from qingdan.compiler import Catalog, CompileResult, compile as compile_project
 from qingdan.compiler.diagnostics import RULES
 from qingdan.generators import site as site_mod
 from qingdan.generators.paths import journey_slugs, matter_slugs
@@ -34,8 +34,13 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, s
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load(FIXTURE)
+def compiled() -> CompileResult:
+    return compile_project(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def catalog(compiled) -> Catalog:
+    return compiled.catalog
 
 
 @pytest.fixture(scope="module")
@@ -281,10 +286,10 @@ def test_lists_pages_show_every_row_and_offer_the_files(built, catalog):
             assert (built / "site" / "files" / "lists" / f"{stem}.{ext}").is_file()
 
 
-def test_findings_page_lists_warnings_and_waivers_with_reasons(built, catalog):
+def test_findings_page_lists_warnings_and_waivers_with_reasons(built, compiled):
     text = _doc(built, "checks/findings.md")
-    active = [d for d in catalog.result.diagnostics if not d.waived]
-    waived = [d for d in catalog.result.diagnostics if d.waived]
+    active = [d for d in compiled.diagnostics if not d.waived]
+    waived = [d for d in compiled.diagnostics if d.waived]
     assert f"## 当前问题（{len(active)} 个）" in text and f"## 已豁免的问题（{len(waived)} 个）" in text
     assert {d.rule for d in active} == {"vague-condition", "too-many-visits"}
     for d in active + waived:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
+
+from .text import Text, did_you_mean_suffix
 
 
 class Severity(str, Enum):
@@ -36,10 +38,10 @@ class Loc(NamedTuple):
     end_line: int
     end_col: int
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int]:
         return (self.file, self.line, self.col)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int]:
         return {"file": self.file, "line": self.line, "column": self.col, "end_line": self.end_line, "end_column": self.end_col}
 
 
@@ -79,42 +81,57 @@ def register_rule(rule: Rule) -> Rule:
     return rule
 
 
-@dataclass
+@dataclass(frozen=True)
 class Related:
     loc: Loc
-    message_zh: str
-    message_en: str
+    text: Text
+
+    def __init__(self, loc: Loc, zh: str, en: str) -> None:
+        object.__setattr__(self, "loc", loc)
+        object.__setattr__(self, "text", Text(zh, en))
 
     def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        return self.text(lang)
 
 
 @dataclass
 class Diagnostic:
+    """One finding. ``message`` adds the did-you-mean of ``suggestion`` in the reader's language."""
+
     rule: str
     severity: Severity
-    message_zh: str
-    message_en: str
+    text: Text  # the finding itself, without the suggestion
     loc: Loc | None
     related: list[Related] = field(default_factory=list)
     suggestion: str | None = None  # did-you-mean, replacement name
     waived: str | None = None  # the waiver's reason, when waived
 
     def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        return (self.text + did_you_mean_suffix(self.suggestion))(lang)
+
+    @property
+    def message_zh(self) -> str:
+        return self.message("zh")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     @property
     def code(self) -> str:
         return RULES[self.rule].code
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.loc.sort_key() if self.loc else ("", 0, 0)
-        return (*loc, RULES[self.rule].code, self.message_en)
+        return (*loc, RULES[self.rule].code, self.text.en)
 
 
-def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related=(), suggestion=None) -> Diagnostic:
-    """Build a diagnostic with the rule's default severity (projects may override later)."""
-    return Diagnostic(rule, RULES[rule].severity, zh, en, loc, list(related), suggestion)
+def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related: Iterable[Related] = (), suggestion: str | None = None) -> Diagnostic:
+    """Build a diagnostic with the rule's default severity (projects may override later).
+
+    ``zh`` and ``en`` say what is wrong; a did-you-mean goes in ``suggestion``, never in the text.
+    """
+    return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), suggestion)
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -132,7 +149,7 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
-def did_you_mean(word: str, candidates) -> str | None:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate by edit distance, if close enough to be a likely typo."""
     best, best_d = None, None
     limit = max(1, min(3, len(word) // 2))

@@ -190,13 +190,3 @@ class MaterialCatalog:
             return None
         owner = self.model.results[src.ref].matter
         return owner if owner and owner != mention.matter.id and owner in self.model.matters else None
-
-
-def material_catalog(model: m.CatalogModel, index: MaterialIndex, cache: dict | None = None) -> MaterialCatalog:
-    """The shared ``MaterialCatalog`` of a compiled model, built once per cache."""
-    if cache is not None and "material_catalog" in cache:
-        return cache["material_catalog"]
-    built = MaterialCatalog(model, index)
-    if cache is not None:
-        cache["material_catalog"] = built
-    return built

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-import difflib
-import sys
 import unicodedata
-from pathlib import Path
 
-import click
 
 from . import ast
 from .keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
@@ -290,55 +286,3 @@ def format_source(text: str, keywords: str | None = None) -> str:
     if problem is not None:
         raise FormatError(problem)
     return _Printer(tree, text, keywords).file()
-
-
-def _rule_files(paths) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            from ..catalog.project import find_project
-
-            out.extend(find_project(p)[1])
-        else:
-            out.append(p)
-    return out
-
-
-def format_paths(paths, *, check_only: bool = False, show_diff: bool = False, keywords: str | None = None) -> int:
-    """Format files in place (or only report with check/diff). Returns the exit code."""
-    from ..catalog.project import read_source
-    from ..fsutil import atomic_write
-
-    status = 0
-    changed = 0
-    for p in _rule_files(paths):
-        if not p.exists():
-            click.echo(f"qingdan fmt: {p}: 文件不存在 / no such file", err=True)
-            status = 2
-            continue
-        text, problem = read_source(p, str(p))
-        if problem:
-            loc = problem.loc
-            click.echo(f"{p}:{loc.line}:{loc.col}: {problem.message_zh} / {problem.message_en}", err=True)
-            status = 2
-            continue
-        try:
-            new = format_source(text, keywords)
-        except FormatError as e:
-            s = e.problem.span
-            click.echo(f"{p}:{s.line}:{s.col}: 语法错误，无法格式化：{e.problem.message_zh} / syntax error, not formatted: {e.problem.message_en}", err=True)
-            status = max(status, 1)
-            continue
-        if new == text:
-            continue
-        changed += 1
-        if show_diff:
-            diff = difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{p} (原文)", f"{p} (格式化后)")
-            sys.stdout.writelines(diff)
-        if check_only:
-            click.echo(f"需要格式化 / would reformat: {p}")
-            status = max(status, 1)
-        elif not show_diff:
-            atomic_write(p, new)
-            click.echo(f"已格式化 / formatted: {p}")
-    return status

@@ -10,7 +10,6 @@ the same trees several times faster and runs first; lark parses whatever it decl
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -516,16 +515,16 @@ def _problem_from(err: UnexpectedInput, text: str) -> SyntaxProblem:
     return SyntaxProblem(span, "语法错误", "syntax error", [], "")
 
 
-def parse(text: str, path: str = "<string>") -> tuple[ast.File, SyntaxProblem | None]:
+def parse(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.File, SyntaxProblem | None]:
     """Parse ``text``. On a syntax error the file has no items and the problem is returned.
 
     The hand-written parser in fastparse.py goes first; whatever it declines (every
     syntax error among it) is parsed again by lark, which explains the problem.
-    QINGDAN_PARSER=lark skips the fast parser.
+    ``fast=False`` skips the fast parser.
     """
     norm = normalize_source(text)
     comments = _comments(norm)
-    if os.environ.get("QINGDAN_PARSER") != "lark":
+    if fast:
         from .fastparse import parse_items  # imported here: fastparse imports this module
 
         try:
@@ -559,13 +558,13 @@ def _top_level_starts(text: str) -> list[int]:
     return [i for i, line in enumerate(text.split("\n"), start=1) if pattern.match(line)]
 
 
-def parse_recovering(text: str, path: str = "<string>") -> tuple[ast.File, list[SyntaxProblem]]:
+def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.File, list[SyntaxProblem]]:
     """Parse ``text``; on a syntax error, parse each top-level declaration on its own.
 
     One broken declaration then costs one error, and the file's other declarations
     still count (so references to them do not turn into a cascade of errors).
     """
-    tree, problem = parse(text, path)
+    tree, problem = parse(text, path, fast=fast)
     if problem is None:
         return tree, []
     norm_lines = text.split("\n")
@@ -579,7 +578,7 @@ def parse_recovering(text: str, path: str = "<string>") -> tuple[ast.File, list[
     problems: list[SyntaxProblem] = []
     for first, stop in bounds:
         chunk = "\n" * (first - 1) + "\n".join(norm_lines[first - 1 : stop - 1])
-        sub, err = parse(chunk, path)
+        sub, err = parse(chunk, path, fast=fast)
         if err is None:
             items.extend(sub.items)
         elif err.found == "" and "文件" in err.message_zh and stop <= len(norm_lines):

@@ -18,7 +18,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Sequence
+
+from ..compiler.diagnostics import Diagnostic
 
 from ..fsutil import atomic_directory
 from .paths import journey_slugs, matter_slugs
@@ -49,6 +51,7 @@ class BuildContext:
     progress: Callable[[int], None] | None = None
     written: dict[str, int] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)
+    diagnostics: Sequence[Diagnostic] = ()  # the compile's findings, for the site's findings page
 
     def write(self, rel: str, data: str | bytes) -> None:
         """Write one output file at ``rel`` (a relative POSIX path inside the output)."""
@@ -234,22 +237,24 @@ def check_output_dir(out: Path, project_root: Path) -> None:
 
 
 def build(catalog, out: str | Path, *, version: str | None = None, date: str | None = None, templates: str | None = None,
-          progress: Callable[[int], None] | None = None, steps: list[Step] | None = None) -> BuildResult:
+          progress: Callable[[int], None] | None = None, steps: list[Step] | None = None,
+          diagnostics: Sequence[Diagnostic] = ()) -> BuildResult:
     """Build every artefact of ``catalog`` into ``out``, atomically."""
     out = Path(out)
-    check_output_dir(out, catalog.result.root)
+    check_output_dir(out, catalog.root or Path.cwd())
     steps = list(BUILD_STEPS if steps is None else steps)
     version = version or catalog.config.version
     date = date or catalog.config.date
     if templates is None and catalog.config.templates:
-        tdir = Path(catalog.result.root) / catalog.config.templates
+        tdir = Path(catalog.root) / catalog.config.templates
         if not tdir.is_dir():
             raise BuildError(f"qingdan.toml 中的模板目录 {catalog.config.templates} 不存在",
                              f"the template directory {catalog.config.templates} in qingdan.toml does not exist")
         templates = str(tdir)
     with atomic_directory(out) as tmp:
         os.chmod(tmp, 0o755)
-        ctx = BuildContext(tmp, version, date, templates, matter_slugs(catalog.model), journey_slugs(catalog.model))
+        ctx = BuildContext(tmp, version, date, templates, matter_slugs(catalog.model), journey_slugs(catalog.model),
+                           diagnostics=diagnostics)
         for step in steps:
             expected = max(1, int(getattr(step, "units", lambda c: 1)(catalog)))
             reported = 0

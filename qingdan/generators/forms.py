@@ -306,7 +306,7 @@ def journey_form(catalog, jid: str, slug: str) -> tuple[dict, dict]:
     used: set[str] = set()
 
     def upload_key(mat: m.Material) -> str:
-        ident = catalog.materials.identity(mat.name)
+        ident = catalog.material_index.identity(mat.name)
         if ident not in upload_keys:
             k, n = mat.id, 1
             while k in used:
@@ -319,7 +319,7 @@ def journey_form(catalog, jid: str, slug: str) -> tuple[dict, dict]:
     form = _Form(j.name, f"“{j.name}”一件事一表申请，包含：" + "、".join(mt.name for mt in members))
 
     def fetched(mat: m.Material) -> bool:
-        return catalog.materials.identity(mat.name) in shared
+        return catalog.material_index.identity(mat.name) in shared
 
     for mt in members:
         _add_matter(form, catalog, mt, lambda fid, mt=mt: keys[mt.id][fid], upload_key, fetched, mt.name)

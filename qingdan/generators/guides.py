@@ -67,7 +67,7 @@ def template_dir(catalog, templates: str | Path | None = None) -> str | None:
     if templates:
         return str(Path(templates))
     if catalog.config.templates:
-        return str(Path(catalog.result.root) / catalog.config.templates)
+        return str(Path(catalog.root) / catalog.config.templates)
     return None
 
 
@@ -185,7 +185,7 @@ def merged_materials(catalog, jid: str, figures=None) -> list[dict]:
     groups: dict[str, list[tuple[m.Matter, m.Material]]] = {}
     for mt in members:
         for mat in mt.materials:
-            groups.setdefault(catalog.materials.identity(mat.name), []).append((mt, mat))
+            groups.setdefault(catalog.material_index.identity(mat.name), []).append((mt, mat))
     out = []
     for key, mentions in groups.items():
         _first_mt, first = mentions[0]

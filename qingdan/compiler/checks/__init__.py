@@ -1,28 +1,21 @@
 """The check framework: each check is a small pure function registered with its rule.
 
-A check takes the compiled ``CheckContext`` and yields diagnostics. Checks never
-modify the catalog, and all of them run in one pass so every finding is reported.
+A check takes the compiled ``Catalog`` and yields diagnostics. Checks never modify the
+catalog, and all of them run in one pass so every finding is reported. The rules and
+their checks are registered when this package is imported (``builtin`` lists the
+modules), so a rule name is known before any configuration or waiver names it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-import networkx as nx
+from ..catalog import Catalog
+from ..diagnostics import RULES, Diagnostic, Rule, register_rule
 
-from ..diagnostics import Diagnostic, Rule, register_rule
-from ..model import CatalogModel
-
-
-@dataclass
-class CheckContext:
-    model: CatalogModel
-    graph: nx.MultiDiGraph
-    cache: dict = field(default_factory=dict)  # shared indexes (materials by identity, ...)
-
-
-CheckFn = Callable[[CheckContext], Iterable[Diagnostic]]
+CheckFn = Callable[[Catalog], Iterable[Diagnostic]]
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class Check:
     fn: CheckFn
 
 
-CHECKS: list[Check] = []
+CHECKS: list[Check] = []  # filled once, at import, by the @check decorators of builtin's modules
 
 
 def check(rule: Rule) -> Callable[[CheckFn], CheckFn]:
@@ -45,22 +38,23 @@ def check(rule: Rule) -> Callable[[CheckFn], CheckFn]:
     return wrap
 
 
-def load_builtin_checks() -> list[Check]:
-    """Import the modules that register checks; return them in registration order."""
-    from . import builtin  # noqa: F401
-
-    return CHECKS
+def all_rules() -> list[Rule]:
+    """Every rule, the language's own and the checks', in code order."""
+    return sorted(RULES.values(), key=lambda r: r.code)
 
 
-def run_checks(ctx: CheckContext, disabled: set[str] = frozenset(), timings: dict | None = None) -> list[Diagnostic]:
-    import time
-
+def run_checks(catalog: Catalog, disabled: Iterable[str] = (), timings: dict[str, float] | None = None) -> list[Diagnostic]:
+    """Every registered check's findings on ``catalog``, except the ``disabled`` rules."""
+    off = set(disabled)
     out: list[Diagnostic] = []
-    for chk in load_builtin_checks():
-        if chk.rule.name in disabled:
+    for chk in CHECKS:
+        if chk.rule.name in off:
             continue
         t0 = time.perf_counter()
-        out.extend(chk.fn(ctx))
+        out.extend(chk.fn(catalog))
         if timings is not None:
             timings[chk.rule.name] = timings.get(chk.rule.name, 0.0) + time.perf_counter() - t0
     return out
+
+
+from . import builtin  # noqa: E402,F401  - registers every check (its modules import this one)

@@ -14,7 +14,8 @@ from typing import Iterable
 
 from .. import model as m
 from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean
-from . import CheckContext, check
+from ..catalog import Catalog
+from . import check
 from .common import dept_en, dept_zh, first_by_loc, loc_key, plain, quote_list_en, quote_list_zh, related, value_loc
 
 # ---------------------------------------------------------------- scope keys
@@ -123,8 +124,8 @@ OVERLAP = Rule(
 
 
 @check(OVERLAP)
-def overlapping_authority(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     keys = ScopeKeys(c)
     project_region = _region_prefix(c.config.region)
 
@@ -158,13 +159,13 @@ def overlapping_authority(ctx: CheckContext) -> Iterable[Diagnostic]:
         for scope, group in sorted(by_scope.items()):
             if len({pt.department for pt in group}) < 2:
                 continue
-            out.extend(_same_level(ctx, kind, group, power_group))
-            out.extend(_cross_level(ctx, group, flagged_powers))
+            out.extend(_same_level(catalog, kind, group, power_group))
+            out.extend(_cross_level(catalog, group, flagged_powers))
     return out
 
 
-def _same_level(ctx: CheckContext, kind: str, group: list[_Party], power_group: dict[str, int]) -> list[Diagnostic]:
-    c = ctx.model
+def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: dict[str, int]) -> list[Diagnostic]:
+    c = catalog.model
     out = []
     cells: dict[tuple, list[_Party]] = {}
     for pt in group:
@@ -202,12 +203,12 @@ def _same_level(ctx: CheckContext, kind: str, group: list[_Party], power_group: 
     return out
 
 
-def _cross_level(ctx: CheckContext, group: list[_Party], flagged_powers: set[str]) -> list[Diagnostic]:
+def _cross_level(catalog: Catalog, group: list[_Party], flagged_powers: set[str]) -> list[Diagnostic]:
     """The same scope at two levels with overlapping jurisdictions and no declared division.
 
     A matter whose power was already reported this way is not reported again.
     """
-    c = ctx.model
+    c = catalog.model
     by_region: dict[str, list[_Party]] = {}
     for pt in group:
         by_region.setdefault(pt.region, []).append(pt)
@@ -262,8 +263,8 @@ OUTSIDE = Rule(
 
 
 @check(OUTSIDE)
-def approval_outside_list(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def approval_outside_list(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
     for mt in c.matters.values():
         if mt.power is None:
@@ -348,8 +349,8 @@ NO_RESPONSIBILITY = Rule(
 
 
 @check(NO_RESPONSIBILITY)
-def power_without_responsibility(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def power_without_responsibility(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     by_power: dict[str, list[m.Responsibility]] = {}
     for r in c.responsibilities.values():
         if r.power:
@@ -404,8 +405,8 @@ UNIMPLEMENTED = Rule(
 
 
 @check(UNIMPLEMENTED)
-def negative_list_unimplemented(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def negative_list_unimplemented(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     matters_by_power: dict[str, int] = {}
     activities: set[str] = set()
     for mt in c.matters.values():
@@ -461,8 +462,8 @@ CONTRADICTION = Rule(
 
 
 @check(CONTRADICTION)
-def negative_list_contradiction(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def negative_list_contradiction(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     prohibited: dict[str, list[m.NegativeEntry]] = {}
     out = []
     for n in c.negatives.values():
@@ -520,8 +521,8 @@ BASIS = Rule(
 
 
 @check(BASIS)
-def missing_legal_basis(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def missing_legal_basis(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
 
     def citations(owner_zh: str, owner_en: str, basis: list[m.Citation]) -> None:

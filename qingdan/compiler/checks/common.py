@@ -1,7 +1,6 @@
-"""Helpers the semantic checks share: cached indexes, locations and how parties are named.
+"""Helpers the semantic checks share: locations, name comparison and how parties are named.
 
-Indexes are built once per compile and kept in ``CheckContext.cache``, so several checks
-can use the same material catalog or calendar without rebuilding it.
+The indexes several checks share (materials, calendar) are properties of the ``Catalog``.
 """
 
 from __future__ import annotations
@@ -11,22 +10,6 @@ import unicodedata
 
 from .. import model as m
 from ..diagnostics import Loc, Related
-from ..durations import Clock
-from ..materials import MaterialCatalog, MaterialIndex, material_catalog
-from . import CheckContext
-
-
-def materials(ctx: CheckContext) -> MaterialCatalog:
-    index = ctx.cache.get("materials")
-    if index is None:
-        index = ctx.cache["materials"] = MaterialIndex(ctx.model.config.synonyms)
-    return material_catalog(ctx.model, index, ctx.cache)
-
-
-def clock(ctx: CheckContext) -> Clock:
-    if "clock" not in ctx.cache:
-        ctx.cache["clock"] = Clock(ctx.model.config.holidays)
-    return ctx.cache["clock"]
 
 
 def value_loc(node: m.Node, field: str) -> Loc | None:

@@ -26,7 +26,8 @@ from typing import Iterable
 from .. import model as m
 from ..diagnostics import RULES, Diagnostic, diag
 from ..normal_form import Atom, to_nnf
-from . import CheckContext, check
+from ..catalog import Catalog
+from . import check
 from .common import dept_zh
 
 BUDGET = 20_000  # search steps per question
@@ -195,9 +196,9 @@ def _constant_parts(expr: m.Expr, matter: m.Matter) -> Iterable[tuple[m.Expr, bo
 
 
 @check(RULES["constant-condition"])
-def constant_conditions(ctx: CheckContext) -> Iterable[Diagnostic]:
+def constant_conditions(catalog: Catalog) -> Iterable[Diagnostic]:
     out: list[Diagnostic] = []
-    model = ctx.model
+    model = catalog.model
     for mt in model.matters.values():
         owner_zh = f"事项“{mt.id}”（部门{dept_zh(model, mt.department)}）"
         targets = [(c.expr, f"条件“{c.id}”", f"condition '{c.id}'", "condition") for c in mt.conditions if c.expr is not None]

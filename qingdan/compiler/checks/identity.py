@@ -12,7 +12,8 @@ from typing import Iterable
 
 from .. import model as m
 from ..diagnostics import Diagnostic, Rule, Severity, diag
-from . import CheckContext, check
+from ..catalog import Catalog
+from . import check
 from .common import dept_en, dept_zh, loc_key, related, value_loc
 
 # The common national shapes of matter codes:
@@ -50,8 +51,8 @@ INVALID_CODE = Rule(
 
 
 @check(INVALID_CODE)
-def invalid_code(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def invalid_code(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     custom = c.config.code_pattern
     pattern = re.compile(custom if custom else DEFAULT_CODE_PATTERN)
     out = []
@@ -91,8 +92,8 @@ _KIND_ZH = {"matter": "事项", "power": "权力", "negative": "负面清单"}
 
 
 @check(DUPLICATE_CODE)
-def duplicate_code(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def duplicate_code(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
     for kind, table in (("matter", c.matters), ("power", c.powers), ("negative", c.negatives)):
         by_code: dict[str, list[m.Node]] = {}
@@ -136,8 +137,8 @@ VAGUE = Rule(
 
 
 @check(VAGUE)
-def vague_condition(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def vague_condition(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
     for mt in c.matters.values():
         for cond in mt.conditions:

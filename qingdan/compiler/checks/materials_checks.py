@@ -16,8 +16,9 @@ from .. import model as m
 from ..diagnostics import Diagnostic, Related, Rule, Severity, diag
 from ..graph import cycles, journey_order, order_cycle, topological
 from ..materials import Mention
-from . import CheckContext, check
-from .common import dept_en, dept_zh, loc_key, materials, quote_list_en, quote_list_zh, related
+from ..catalog import Catalog
+from . import check
+from .common import dept_en, dept_zh, loc_key, quote_list_en, quote_list_zh, related
 
 
 def _written(mention: Mention) -> str:
@@ -68,9 +69,9 @@ DUPLICATE = Rule(
 
 
 @check(DUPLICATE)
-def duplicate_material(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    mc = materials(ctx)
+def duplicate_material(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    mc = catalog.material_catalog
     # mention (matter id, material id) -> list of (journey, keeper mention, all asking mentions)
     findings: dict[tuple[str, str], list[tuple[m.Journey, Mention, list[Mention]]]] = {}
     for j in c.journeys.values():
@@ -146,9 +147,9 @@ SHAREABLE = Rule(
 
 
 @check(SHAREABLE)
-def shareable_material(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    mc = materials(ctx)
+def shareable_material(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    mc = catalog.material_catalog
     out = []
     for mention in mc.mentions:
         if not mention.from_applicant:
@@ -198,9 +199,9 @@ REPEATED = Rule(
 
 
 @check(REPEATED)
-def material_repeated(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    mc = materials(ctx)
+def material_repeated(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    mc = catalog.material_catalog
     out = []
     for mid, mentions in mc.by_matter.items():
         first: dict[str, Mention] = {}
@@ -242,9 +243,9 @@ CIRCULAR = Rule(
 
 
 @check(CIRCULAR)
-def circular_certificate(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    mc = materials(ctx)
+def circular_certificate(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    mc = catalog.material_catalog
     needs = nx.DiGraph()
     for mention in mc.mentions:
         owner = mc.certificate_owner(mention)

@@ -14,8 +14,9 @@ from .. import model as m
 from ..diagnostics import Diagnostic, Loc, Rule, Severity, diag
 from ..durations import as_written_en, as_written_zh, days_en, days_zh, matter_time
 from ..graph import critical_path, journey_order, order_cycle
-from . import CheckContext, check
-from .common import clock, dept_en, dept_zh, loc_key, related, value_loc
+from ..catalog import Catalog
+from . import check
+from .common import dept_en, dept_zh, loc_key, related, value_loc
 
 _CONVERSION_DOC = (
     "Durations are compared in working days: 1 working day = 8 hours; without a holiday calendar "
@@ -51,8 +52,8 @@ MISSING = Rule(
 
 
 @check(MISSING)
-def missing_time_limit(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def missing_time_limit(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
     for mt in c.matters.values():
         if mt.limits.statutory is not None or "statutory" in mt.limits.locs:
@@ -82,9 +83,9 @@ PROMISED = Rule(
 
 
 @check(PROMISED)
-def promised_exceeds_statutory(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    clk = clock(ctx)
+def promised_exceeds_statutory(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    clk = catalog.clock
     out = []
     for mt in c.matters.values():
         lim = mt.limits
@@ -123,9 +124,9 @@ STEPS = Rule(
 
 
 @check(STEPS)
-def steps_exceed_limit(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    clk = clock(ctx)
+def steps_exceed_limit(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    clk = catalog.clock
     out = []
     for mt in c.matters.values():
         timed = [st for st in mt.steps if st.duration is not None]
@@ -177,9 +178,9 @@ OVER_TARGET = Rule(
 
 
 @check(OVER_TARGET)
-def journey_over_target(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
-    clk = clock(ctx)
+def journey_over_target(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    clk = catalog.clock
     out = []
     for j in c.journeys.values():
         dag = journey_order(j)
@@ -242,8 +243,8 @@ VISITS = Rule(
 
 
 @check(VISITS)
-def too_many_visits(ctx: CheckContext) -> Iterable[Diagnostic]:
-    c = ctx.model
+def too_many_visits(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
     out = []
     for mt in c.matters.values():
         if mt.visits is not None and mt.visits > 1:

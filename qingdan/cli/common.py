@@ -1,0 +1,118 @@
+"""What the commands share: options, compiling a project or exiting, reports and exit codes.
+
+Exit codes: 0 clean, 1 findings at or above the fail level (or a failed build/test),
+2 usage error or unreadable input.
+
+``CliContext`` carries what the entry point decides for the whole process (click's
+``ctx.obj``): the console script sets ``short_lived`` so that compiling freezes the
+compiled objects out of the garbage collector (see ``qingdan.cli.console_main``), and
+the ``QINGDAN_WORKERS`` and ``QINGDAN_PARSER`` environment variables are read here once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date as _date
+from pathlib import Path
+from typing import IO, NoReturn
+
+import click
+
+from ..compiler import CompileOptions, CompileResult, UsageError, compile
+from ..compiler.diagnostics import Severity
+from ..compiler.report import FORMATS, render, render_text
+from ..compiler.text import say
+
+FAIL_LEVELS = ("error", "warning", "info", "none")
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="diagnostic output format")
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="message language (default: the project's, else zh)")
+fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True, help="lowest severity that makes the exit code 1")
+
+
+@dataclass(frozen=True)
+class CliContext:
+    """Process-wide settings of one run of the command line."""
+
+    short_lived: bool = False  # the console script: the process ends right after the command
+
+    def compile_options(self, checks: bool = True) -> CompileOptions:
+        workers = 1 if os.environ.get("QINGDAN_WORKERS") == "1" else None
+        parser = "lark" if os.environ.get("QINGDAN_PARSER") == "lark" else "fast"
+        return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived)
+
+
+def cli_context() -> CliContext:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(CliContext) if ctx is not None else None
+    return obj if obj is not None else CliContext()
+
+
+def fail_usage(message: str) -> NoReturn:
+    click.echo(f"qingdan: {message}", err=True)
+    sys.exit(2)
+
+
+def compile_or_exit(path: str | Path, *, checks: bool = True) -> CompileResult:
+    """Compile the project at ``path``; exit 2 when there is no such project or no rule file."""
+    try:
+        result = compile(path, cli_context().compile_options(checks))
+    except UsageError as e:
+        fail_usage(str(e))
+    if not result.files and not result.diagnostics:
+        fail_usage(f"没有找到规则文件（*.qd） / no rule files (*.qd) found in {path}")
+    return result
+
+
+def compile_structure_or_exit(path: str | Path, lang: str | None) -> CompileResult:
+    """Compile without the semantic checks; exit 1 with the errors if the rules have any."""
+    result = compile_or_exit(path, checks=False)
+    if result.has_errors:
+        lang = lang or result.config.lang
+        errors = [d for d in result.diagnostics if d.severity == Severity.error and not d.waived]
+        click.echo(render_text(errors, result.files, lang), nl=False, err=True)
+        click.echo("qingdan: " + say(lang, "规则有错误，请先修正", "the rules have errors; fix them first"), err=True)
+        sys.exit(1)
+    return result
+
+
+def exit_code(result: CompileResult, fail_on: str) -> int:
+    if fail_on == "none":
+        return 0
+    threshold = Severity(fail_on).rank
+    for d in result.diagnostics:
+        if not d.waived and d.severity.rank >= threshold:
+            return 1
+    return 0
+
+
+def report(result: CompileResult, fmt: str, lang: str | None, stream: IO[str] | None = None) -> str:
+    lang = lang or result.config.lang
+    text = render(fmt, result.diagnostics, result.files, lang, result.config.name)
+    click.echo(text, nl=False, file=stream)
+    return lang
+
+
+def compile_for_output(path: str, date: str | None, templates: str | None, fmt: str, lang: str | None,
+                       nothing_zh: str, nothing_en: str) -> tuple[CompileResult, str]:
+    """Validate the options every generating command shares, compile, and refuse a catalog with errors.
+
+    Returns the result and the message language; exits 2 on a bad option and 1 (after
+    printing the diagnostics and ``nothing_zh``/``nothing_en``) when the catalog has errors.
+    """
+    if date is not None:
+        try:
+            _date.fromisoformat(date)
+        except ValueError:
+            fail_usage(f"--date 应为 YYYY-MM-DD 格式的日期 / --date must be a date like 2026-11-01: {date}")
+    if templates is not None and not Path(templates).is_dir():
+        fail_usage(f"模板目录不存在 / template directory not found: {templates}")
+    result = compile_or_exit(path)
+    lang = lang or result.config.lang
+    if result.has_errors:
+        report(result, fmt, lang)
+        click.echo("qingdan: " + say(lang, nothing_zh, nothing_en), err=True)
+        sys.exit(1)
+    return result, lang

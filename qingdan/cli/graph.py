@@ -1,0 +1,32 @@
+"""``qingdan graph``: export the compiled catalog graph as JSON, GraphML or DOT.
+
+The graph needs a project that compiles (no syntax or reference errors); findings of
+the semantic checks do not stop the export, since they do not change the graph.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..compiler.graph import GRAPH_FORMATS
+from ..fsutil import atomic_write
+from .common import compile_structure_or_exit, lang_option
+
+
+@click.command("graph")
+@click.argument("path", default=".", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "dot"]), default="json", show_default=True, help="graph file format")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file instead of standard output")
+@lang_option
+def graph_command(path: str, fmt: str, output: str | None, lang: str | None) -> None:
+    """Export the catalog graph: departments, laws, powers, matters, materials, journeys and their typed edges."""
+    result = compile_structure_or_exit(path, lang)
+    text = GRAPH_FORMATS[fmt](result.catalog.graph, project=result.config.name)
+    if output:
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(graph_command)

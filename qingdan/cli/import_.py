@@ -1,0 +1,129 @@
+"""The ``qingdan import`` commands: ``gov-json`` and ``table``.
+
+Exit codes: 0 the project was written (the report lists anything skipped or left
+out), 2 the input could not be read, nothing in it could be imported, or the output
+directory is not empty and ``--force`` was not given. Nothing is written on failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import fail_usage
+from ..importers.records import ImportResult
+from ..importers.report import problem_line, report_text, summary_line
+from ..importers.writer import REPORT_JSON, REPORT_TEXT, ImportWriteError, target_problem, write_project
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="message language")
+force_option = click.option("--force", is_flag=True, help="replace a non-empty output directory")
+out_option = click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False), help="the project directory to create")
+strict_option = click.option("--strict", is_flag=True,
+                             help="keep every check at its usual severity (by default, findings that only say what the source "
+                                  "format cannot carry, such as the missing responsibility list, are demoted to warnings)")
+
+baseline_option = click.option("--baseline", is_flag=True,
+                               help="compile the imported project and lower every check that finds errors to a warning in "
+                                    "qingdan.toml (with counts), so the catalog can be built at once and fixed step by step")
+
+# Findings that only restate what a source format does not carry. The generated
+# qingdan.toml lowers them to warnings (with the reason), so the imported catalog can be
+# built and reviewed at once; raise them again once the missing lists are written.
+DEMOTED: dict[str, dict[str, tuple[str, str]]] = {
+    "gov-json": {
+        "power-without-responsibility": (
+            "warning", "导入：平台导出数据不含责任清单，补充责任清单后请删除本行（恢复为 error）"),
+        "missing-legal-basis": (
+            "warning", "导入：平台导出数据只以文字给出受理条件，依据仅能从《…》书名中提取，补全依据后请删除本行（恢复为 error）"),
+    },
+    "power": {
+        "power-without-responsibility": ("warning", "导入：权力清单不含责任清单，补充责任清单后请删除本行（恢复为 error）"),
+        "missing-time-limit": ("warning", "导入：权力清单不含子项（事项）的办结时限，补充时限后请删除本行（恢复为 error）"),
+    },
+    "matter": {
+        "power-without-responsibility": ("warning", "导入：事项表不含责任清单，补充责任清单后请删除本行（恢复为 error）"),
+    },
+}
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _finish(result: ImportResult, src: Path, out: str, force: bool, lang: str, strict: bool, baseline: bool) -> None:
+    problem = target_problem(Path(out), [src], force)
+    if problem:
+        fail_usage(_say(lang, *problem))
+    if not (result.matters or result.powers or result.negatives or result.responsibilities):
+        click.echo(report_text(result, lang), nl=False, err=True)
+        fail_usage(_say(lang, f"{src} 中没有可以导入的记录，未写出任何文件", f"nothing in {src} could be imported; nothing was written"))
+    checks = {} if strict else DEMOTED.get(result.kind, {})
+    try:
+        project = write_project(result, out, checks, baseline=baseline, lang=lang)
+    except ImportWriteError as e:
+        fail_usage(_say(lang, f"内部错误，未写出任何文件：{e}", f"internal error, nothing was written: {e}"))
+    click.echo(summary_line(result, lang))
+    for p in sorted(result.problems, key=lambda p: p.sort_key())[:20]:
+        click.echo("  " + problem_line(p, lang))
+    if len(result.problems) > 20:
+        click.echo(_say(lang, f"  ……另有 {len(result.problems) - 20} 个问题", f"  ... and {len(result.problems) - 20} more"))
+    click.echo(_say(lang, f"已写出 {len(project.files)} 个文件到 {out}；完整报告见 {REPORT_TEXT} 和 {REPORT_JSON}",
+                    f"wrote {len(project.files)} files into {out}; the full report is in {REPORT_TEXT} and {REPORT_JSON}"))
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import existing catalogs (platform exports, spreadsheets) as a rule project."""
+
+
+@import_group.command("gov-json")
+@click.argument("file", type=click.Path(dir_okay=False))
+@out_option
+@force_option
+@strict_option
+@baseline_option
+@lang_option
+def gov_json_command(file: str, out: str, force: bool, strict: bool, baseline: bool, lang: str) -> None:
+    """Import a service platform's JSON Lines export (one matter per line)."""
+    from ..importers.gov_json import read_gov_json
+
+    src = Path(file)
+    if not src.is_file():
+        fail_usage(_say(lang, f"找不到输入文件 {file}", f"input file not found: {file}"))
+    try:
+        result = read_gov_json(src)
+    except OSError as e:
+        fail_usage(_say(lang, f"无法读取 {file}：{e.strerror or e}", f"cannot read {file}: {e.strerror or e}"))
+    _finish(result, src, out, force, lang, strict, baseline)
+
+
+@import_group.command("table")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(["power", "responsibility", "negative", "matter"]), help="which list the table holds")
+@click.option("--sheet", default=None, help="worksheet name (default: every sheet with recognised headings)")
+@click.option("--department", default=None, help="department for rows that name none (a list of one department)")
+@out_option
+@force_option
+@strict_option
+@baseline_option
+@lang_option
+def table_command(file: str, kind: str, sheet: str | None, department: str | None, out: str, force: bool, strict: bool,
+                  baseline: bool, lang: str) -> None:
+    """Import a power, responsibility, negative or matter list from XLSX or CSV."""
+    from ..importers.table import TableError, read_table
+
+    src = Path(file)
+    if not src.is_file():
+        fail_usage(_say(lang, f"找不到输入文件 {file}", f"input file not found: {file}"))
+    try:
+        result = read_table(src, kind, sheet=sheet, department=department)
+    except TableError as e:
+        fail_usage(_say(lang, e.zh, e.en))
+    except OSError as e:
+        fail_usage(_say(lang, f"无法读取 {file}：{e.strerror or e}", f"cannot read {file}: {e.strerror or e}"))
+    _finish(result, src, out, force, lang, strict, baseline)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(import_group)

@@ -1,0 +1,258 @@
+"""The compile pipeline, the one entry point: ``compile(project, options) -> CompileResult``.
+
+The passes, in order (each a small function of this module or of its own module):
+
+1. sources: find the project and read its files (``sources``), read ``qingdan.toml`` (``config``);
+2. per file, on all cores for large projects: parse (``dsl.parser``), collect waivers
+   (``waivers``), lower the syntax tree to model nodes (``lower``);
+3. merge the files' declarations and resolve references across files (``resolve``);
+4. freeze the result into a ``Catalog`` (``catalog``);
+5. run every semantic check (``checks``) on the Catalog;
+6. apply the project's severities and the waivers.
+
+``compile`` never raises on bad input: every problem becomes a located diagnostic.
+Problems with what the caller asked for (a path that does not exist) raise ``UsageError``.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import time
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..dsl.parser import parse_recovering
+from . import model as m
+from .catalog import Catalog
+from .checks import run_checks
+from .config import read_config, read_config_text
+from .diagnostics import Diagnostic, Loc, Severity, diag
+from .lower import Lowering
+from .resolve import Resolver
+from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source
+from .waivers import Waiver, apply_waivers, collect_waivers
+
+__all__ = ["CompileOptions", "CompileResult", "UsageError", "compile"]
+
+PARALLEL_MIN_BYTES = 1024 * 1024  # below this, starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    """How to compile. The defaults are right for a library user and for tests."""
+
+    checks: bool = True  # run the semantic checks (off: syntax, lowering and references only)
+    workers: int | None = None  # processes for parsing and lowering; None: up to the cores, for large projects only
+    parser: str = "fast"  # "fast" (hand-written, falls back to lark on any doubt) or "lark" only
+    # Freeze the compiled objects out of the cyclic garbage collector's sight. Only for a
+    # process that ends soon after (the console script): frozen garbage is never freed.
+    freeze_gc: bool = False
+
+
+@dataclass
+class CompileResult:
+    """What ``compile`` returns: the Catalog, every diagnostic, and the sources they point into."""
+
+    root: Path | None
+    catalog: Catalog
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def config(self) -> m.ProjectConfig:
+        return self.catalog.config
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity and not d.waived)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Severity.error) > 0
+
+
+Sources = Mapping[str, str]  # relative path -> text; "qingdan.toml" is the configuration
+
+
+def compile(project: str | Path | Sources, options: CompileOptions = CompileOptions()) -> CompileResult:
+    """Compile a project: a directory, a single ``.qd`` file, or sources held in memory."""
+    # The pipeline allocates millions of small acyclic objects; the cyclic collector
+    # would rescan them over and over (about a third of the run time at 10k matters).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if isinstance(project, Mapping):
+            return _compile_sources(project, options)
+        return _compile_path(Path(project), options)
+    finally:
+        if was_enabled:
+            if options.freeze_gc:
+                gc.freeze()
+            gc.enable()
+
+
+@dataclass
+class FileUnit:
+    """One rule file read, parsed and lowered on its own (possibly in a worker process)."""
+
+    rel: str
+    text: str | None
+    diagnostics: list[Diagnostic]
+    waivers: list[Waiver]
+    model: m.CatalogModel | None
+    parse_time: float = 0.0
+    lower_time: float = 0.0
+
+
+def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
+    text, problem = read_source(path, rel)
+    if problem:
+        return FileUnit(rel, None, [problem], [], None)
+    return _process_text(rel, text, config, options)
+
+
+def _process_text(rel: str, text: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
+    t0 = time.perf_counter()
+    tree, problems = parse_recovering(text, rel, fast=options.parser != "lark")
+    t1 = time.perf_counter()
+    waivers, diags = collect_waivers(rel, text, tree.comments)
+    for syntax in problems:
+        s = syntax.span
+        diags.append(diag("syntax-error", syntax.message_zh, syntax.message_en,
+                          Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1))))
+    lowering = Lowering(config)
+    lowering.lower_file(rel, tree)
+    diags.extend(lowering.diagnostics)
+    return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1)
+
+
+def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+    gc.disable()  # in a worker process: nothing to collect before it ends
+    return [_process_file(p, rel, config, options) for p, rel in batch]
+
+
+def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+    """Parse and lower every file, on all cores when the project is large."""
+    workers = min(options.workers or os.cpu_count() or 1, 8, len(files))
+    total = sum(_size(p) for p, _ in files)
+    if workers < 2 or (options.workers is None and total < PARALLEL_MIN_BYTES):
+        return _process_batch(files, config, options)
+
+    # Work stealing: the files go out to the worker processes in small batches, in order;
+    # meanwhile this process takes batches from the far end of the queue and does them
+    # itself as long as no worker has started them. A worker's results must be pickled
+    # and unpickled here, which costs about a third of the work, so this process ends up
+    # doing its fair share without any tuning.
+    batch_count = workers * 8
+    target = max(1, total // batch_count)
+    batches: list[list[tuple[Path, str]]] = [[]]
+    filled = 0
+    for f in files:
+        if filled >= target and len(batches) < batch_count:
+            batches.append([])
+            filled = 0
+        batches[-1].append(f)
+        filled += _size(f[0])
+    try:
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_process_batch, batch, config, options) for batch in batches]
+            units: list[FileUnit] = []
+            for batch, future in zip(reversed(batches), reversed(futures)):
+                if not future.cancel():
+                    break  # a worker has it, and every batch before it
+                units.extend(_process_batch(batch, config, options))
+            for future in futures:
+                if not future.cancelled():
+                    units.extend(future.result())
+    except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
+        return _process_batch(files, config, options)
+    order = {rel: i for i, (_, rel) in enumerate(files)}
+    return sorted(units, key=lambda u: order[u.rel])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+_TABLES = (("departments", "department"), ("laws", "law"), ("powers", "power"), ("responsibilities", "responsibility"),
+           ("negatives", "negative"), ("matters", "matter"), ("journeys", "journey"), ("results", "result"))
+
+
+def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
+    root, files, cfg_path = find_project(path)
+    config, diags = read_config(cfg_path)
+    rels = [(p, p.relative_to(root).as_posix() if p != root else p.name) for p in files]
+    t0 = time.perf_counter()
+    units = _process_files(rels, config, options)
+    wall = time.perf_counter() - t0
+    result = _link(root, config, diags, units, options)
+    result.timings["parse+lower (wall)"] = wall
+    return result
+
+
+def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult:
+    config_text = sources.get(CONFIG_NAME)
+    config, diags = read_config_text(config_text) if config_text is not None else (m.ProjectConfig(), [])
+    units = [_process_text(rel, text.replace("\r\n", "\n").replace("\r", "\n"), config, options)
+             for rel, text in sorted(sources.items()) if rel.endswith(".qd")]
+    return _link(None, config, diags, units, options)
+
+
+def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], units: list[FileUnit],
+          options: CompileOptions) -> CompileResult:
+    """Merge the files, resolve names, build the Catalog, check it, apply severities and waivers."""
+    timings: dict[str, float] = {}
+    files: dict[str, SourceFile] = {}
+    merger = Lowering(config)
+    waivers: list[Waiver] = []
+    for unit in units:
+        diags.extend(unit.diagnostics)
+        waivers.extend(unit.waivers)
+        if unit.text is not None:
+            files[unit.rel] = SourceFile(unit.rel, unit.text)
+        if unit.model is not None:
+            for table, kind in _TABLES:
+                target = getattr(merger.catalog, table)
+                for node in getattr(unit.model, table).values():
+                    merger.register(target, node, kind)
+    timings["parse"] = sum(u.parse_time for u in units)
+    t_lower = sum(u.lower_time for u in units)
+    diags.extend(merger.diagnostics)
+    t0 = time.perf_counter()
+    model = merger.catalog
+    diags.extend(Resolver(model).run())
+    for table, _ in _TABLES:
+        setattr(model, table, dict(sorted(getattr(model, table).items())))
+    timings["lower"] = t_lower + time.perf_counter() - t0
+    catalog = Catalog(model, root)
+    if options.checks:
+        t0 = time.perf_counter()
+        check_times: dict[str, float] = {}
+        disabled = {k for k, v in config.severities.items() if v == "off"}
+        diags.extend(run_checks(catalog, disabled, check_times))
+        timings["checks"] = time.perf_counter() - t0
+        timings.update({f"check:{k}": v for k, v in check_times.items()})
+    diags = _apply_severities(diags, config)
+    diags.extend(apply_waivers(diags, waivers))
+    return CompileResult(root=root, catalog=catalog, diagnostics=sorted(diags, key=lambda d: d.sort_key()),
+                         files=files, timings=timings)
+
+
+def _apply_severities(diags: list[Diagnostic], config: m.ProjectConfig) -> list[Diagnostic]:
+    """The project's ``[checks]`` levels: a new severity, or ``off`` to drop the rule's findings."""
+    out = []
+    for d in diags:
+        override = config.severities.get(d.rule)
+        if override == "off":
+            continue
+        if override:
+            d.severity = Severity(override)
+        out.append(d)
+    return out

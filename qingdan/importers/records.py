@@ -1,0 +1,465 @@
+"""The importers' intermediate records and the value readers both importers share.
+
+An importer reads rows into these plain records (departments, laws, powers,
+responsibilities, negative-list entries, matters) and a list of ``Problem``s; the
+writer turns records into rule files. References between records are by name (a
+department's name, a power's key), never by rule-file identifier: identifiers are
+made by the writer, once, for the whole project.
+
+The readers here turn the texts found in real catalogs into the language's values:
+``"30(工作日)"`` → (30, working days), ``"省级"`` → province, ``"行政许可"`` → licensing,
+``"1次"`` → 1; ``"无"`` and friends mean absent. A text that cannot be read raises
+``ValueProblem`` with a message for people, which the importer reports with the row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..compiler import model as m
+from ..dsl.keywords import ENUMS, lookup
+
+# ---------------------------------------------------------------- problems
+ACTIONS = {
+    "skipped": ("记录已跳过", "record skipped"),
+    "omitted": ("该值未导入，原文保留在注释中", "value not imported; the original is kept as a comment"),
+    "kept": ("已导入，其余内容保留在备注或注释中", "imported; the rest is kept in the note or a comment"),
+    "assumed": ("已按推定值导入，请核对", "imported with an assumed value; please verify"),
+}
+
+
+@dataclass
+class Problem:
+    """One thing that could not be mapped as it stands, with where it was found."""
+
+    line: int  # line (JSON Lines) or row (workbook, CSV) number, 1-based; 0 for the file as a whole
+    code: str  # short stable name: malformed-line, empty-name, duplicate-code, unknown-type, bad-time, ...
+    zh: str
+    en: str
+    action: str  # a key of ACTIONS
+    field: str = ""
+    value: str = ""
+    record: str = ""  # the record's code or name, when known
+    sheet: str = ""  # the worksheet, for workbooks
+
+    def sort_key(self) -> tuple:
+        return (self.sheet, self.line, self.code, self.field, self.value)
+
+
+class ValueProblem(Exception):
+    """A cell or field value that cannot be read; carries the message for the report."""
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+
+
+# ---------------------------------------------------------------- records
+@dataclass(frozen=True)
+class Cite:
+    law: str  # the law's title as written between 《》
+    article: str | None = None  # 第三十九条, numbers in Chinese
+
+
+@dataclass
+class DeptRec:
+    name: str
+    level: str | None = None
+    region: str | None = None
+    contact: str | None = None
+    code: str | None = None  # an organisation code, used for the file name when ASCII
+    meta: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PowerRec:
+    key: str  # unique among powers: how matters and responsibilities refer to it
+    name: str
+    origin: str = ""  # where it came from, for the comment above it
+    code: str | None = None
+    category: str | None = None
+    department: str | None = None
+    level: str | None = None
+    basis: list[Cite] = field(default_factory=list)
+    status: str | None = None  # rule-file text: 保留, 取消, 下放(县) …
+    effective_from: str | None = None
+    effective_to: str | None = None
+    division: str | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    ident: str | None = None  # an identifier the source already gave (标识), kept when valid
+    meta: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class RespRec:
+    key: str
+    power: str  # a PowerRec key
+    origin: str = ""
+    stages: dict[str, str] = field(default_factory=dict)
+    supervisor: str | None = None  # department name
+    accountability: list[str] = field(default_factory=list)
+    basis: list[Cite] = field(default_factory=list)
+    ident: str | None = None  # an identifier the source already gave (标识), kept when valid
+    meta: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class NegRec:
+    key: str
+    name: str
+    origin: str = ""
+    code: str | None = None
+    type: str | None = None  # prohibited / licensed
+    description: str | None = None
+    department: str | None = None
+    implemented_by: list[str] = field(default_factory=list)  # names of matters or powers
+    activities: list[str] = field(default_factory=list)
+    basis: list[Cite] = field(default_factory=list)
+    ident: str | None = None  # an identifier the source already gave (标识), kept when valid
+    meta: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ConditionRec:
+    title: str
+    basis: list[Cite] = field(default_factory=list)
+
+
+@dataclass
+class MaterialRec:
+    name: str
+    note: str | None = None
+
+
+@dataclass
+class MatterRec:
+    key: str
+    name: str
+    origin: str = ""
+    code: str | None = None
+    power: str | None = None  # a PowerRec key
+    department: str | None = None
+    level: str | None = None
+    basis: list[Cite] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)  # rule-file words: 网上 窗口 邮寄 移动端
+    visits: int | None = None
+    contact: str | None = None
+    location: str | None = None
+    fee: tuple[str, str] | None = None  # ("free", ""), ("yuan", "50") or ("text", "按……标准收取")
+    division: str | None = None
+    conditions: list[ConditionRec] = field(default_factory=list)
+    materials: list[MaterialRec] = field(default_factory=list)
+    statutory: tuple[Decimal, str] | None = None
+    promised: tuple[Decimal, str] | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    ident: str | None = None  # an identifier the source already gave (标识), kept when valid
+    meta: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """Everything one import read: records in input order, and the problems met."""
+
+    source: str  # the input file's name (no directories: output must not depend on where it lies)
+    kind: str  # gov-json / power / responsibility / negative / matter
+    departments: dict[str, DeptRec] = field(default_factory=dict)
+    powers: dict[str, PowerRec] = field(default_factory=dict)
+    responsibilities: list[RespRec] = field(default_factory=list)
+    negatives: list[NegRec] = field(default_factory=list)
+    matters: list[MatterRec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    records_read: int = 0
+    records_skipped: int = 0
+    field_use: dict[str, str] = field(default_factory=dict)  # source field/column -> where it went
+    project_name: str | None = None
+    region: str | None = None
+    level: str | None = None
+    unit_note: str | None = None
+
+    def department(self, name: str) -> DeptRec:
+        dept = self.departments.get(name)
+        if dept is None:
+            dept = self.departments[name] = DeptRec(name)
+        return dept
+
+
+def derive_levels(result: ImportResult) -> None:
+    """A department without a level takes the most common level of its matters and powers."""
+    counts: dict[str, dict[str, int]] = {}
+    for rec in list(result.powers.values()) + result.matters:
+        if rec.department and rec.level:
+            by = counts.setdefault(rec.department, {})
+            by[rec.level] = by.get(rec.level, 0) + 1
+    for name, by in counts.items():
+        dept = result.departments.get(name)
+        if dept is not None and dept.level is None:
+            dept.level = sorted(by.items(), key=lambda kv: (-kv[1], m.LEVEL_ORDER[kv[0]]))[0][0]
+
+
+# ---------------------------------------------------------------- text helpers
+ABSENT = frozenset({"", "无", "-", "—", "——", "－", "/", "／", "\\", "暂无", "无此项", "null", "none", "None", "NULL", "nan", "N/A", "n/a"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def clean(value) -> str | None:
+    """A cell or field as trimmed text (line breaks kept), or None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text).strip()
+    text = "\n".join(line.strip() for line in text.split("\n")).strip()
+    return None if text in ABSENT else text
+
+
+def one_line(text: str, joiner: str = "") -> str:
+    """Join the lines of a multi-line cell (Chinese text needs no space between lines)."""
+    return joiner.join(part for part in (p.strip() for p in text.split("\n")) if part)
+
+
+def plain_key(text: str) -> str:
+    """A comparison key: width folded, spaces and punctuation dropped."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
+
+
+_LIST_SPLIT = re.compile(r"\s*(?:\n|；|;)\s*")
+_NUMBERING = re.compile(r"^\s*(?:[（(]?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）、.．]|[①-⑳]|[•·\-*])\s*")
+
+
+def split_list(text: str, commas: bool = False) -> list[str]:
+    """Items of a multi-value cell: one per line or per ；, numbering (1、 (2) ③) removed."""
+    pattern = _LIST_SPLIT if not commas else re.compile(r"\s*(?:\n|；|;|、|，|,)\s*")
+    out = []
+    for part in pattern.split(text):
+        part = _NUMBERING.sub("", part).strip().rstrip("。；;，,")
+        if part and part not in ABSENT:
+            out.append(part)
+    return out
+
+
+# ---------------------------------------------------------------- durations
+_UNIT_WORDS = [
+    ("个工作日", "working_days"), ("工作日", "working_days"), ("工作天", "working_days"),
+    ("个自然日", "natural_days"), ("自然日", "natural_days"), ("日历天", "natural_days"), ("天", "natural_days"), ("日", "natural_days"),
+    ("个小时", "hours"), ("小时", "hours"),
+]
+UNIT_TEXT = {"working_days": "工作日", "natural_days": "自然日", "hours": "小时"}
+_DURATION = re.compile(
+    r"^(\d+(?:\.\d+)?)\s*[(（]?\s*(" + "|".join(re.escape(w) for w, _ in _UNIT_WORDS) + r")?\s*[)）]?$"
+)
+_IMMEDIATE = frozenset({"即办", "即时办结", "即时办理", "当场办结", "立即办结", "即办件", "当场办理"})
+
+
+def unit_of_header(header: str) -> str | None:
+    """The unit a heading declares, e.g. 法定办结时限（工作日）."""
+    for word, unit in _UNIT_WORDS:
+        if word in header:
+            return unit
+    return None
+
+
+def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[Decimal, str], bool]:
+    """``"30(工作日)"`` → ((30, "working_days"), False); the flag says the unit was assumed.
+
+    Raises ValueProblem for texts such as ``"约7天"``, ``"3个月"`` or ``"依申请人要求"``.
+    """
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if t in _IMMEDIATE:
+        return (Decimal(0), "working_days"), False
+    mt = _DURATION.match(t)
+    if mt:
+        amount = Decimal(mt.group(1))
+        word = mt.group(2)
+        if word:
+            unit = next(u for w, u in _UNIT_WORDS if w == word)
+            return (amount, unit), False
+        return (amount, default_unit or "working_days"), default_unit is None
+    if re.search(r"月|年|周|星期", t):
+        raise ValueProblem("bad-time", f"时限“{text}”以月、年或周计，规则语言只接受工作日、自然日或小时",
+                           f"the time limit '{text}' is in months, years or weeks; the language takes working days, natural days or hours")
+    raise ValueProblem("bad-time", f"无法识别的时限“{text}”（应为如“20(工作日)”“5 自然日”“4 小时”）",
+                       f"unreadable time limit '{text}' (expected e.g. '20(工作日)', '5 自然日', '4 小时')")
+
+
+def duration_text(d: tuple[Decimal, str]) -> str:
+    amount, unit = d
+    return f"{_num(amount)} {UNIT_TEXT[unit]}"
+
+
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f") if d == d.to_integral() else str(d)
+
+
+# ---------------------------------------------------------------- visits
+_VISIT_WORDS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def parse_visits(text: str) -> int:
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if t in ("零跑动", "不用跑", "零跑腿", "全程网办"):
+        return 0
+    mt = re.fullmatch(r"(?:最多跑|跑)?(\d+|[零〇一二两三四五])次?", t)
+    if mt:
+        word = mt.group(1)
+        return int(word) if word.isdigit() else _VISIT_WORDS[word]
+    raise ValueProblem("bad-visits", f"无法识别的到现场次数“{text}”（应为 0、1、2 等整数）",
+                       f"unreadable number of on-site visits '{text}' (expected a whole number such as 0, 1, 2)")
+
+
+# ---------------------------------------------------------------- levels
+LEVEL_WORD = {"province": "省", "city": "市", "county": "县", "township": "乡"}
+_LEVEL_PATTERN = re.compile(r"省|市|县|区|乡|镇|街道")
+_LEVEL_CHAR = {"省": "province", "市": "city", "县": "county", "区": "county", "乡": "township", "镇": "township", "街道": "township"}
+
+
+def parse_level(text: str) -> tuple[str, str | None]:
+    """``"省级"`` → ("province", None); several levels → (highest, original text for 分级).
+
+    Raises ValueProblem for levels the model does not have (国家级) or unreadable text.
+    """
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    canon = lookup(ENUMS["level"], t)
+    if canon is None and t.endswith("级"):
+        canon = lookup(ENUMS["level"], t[:-1])
+    if canon is None and t in ("乡镇", "乡镇级", "镇级", "街道级", "乡镇(街道)", "乡镇街道"):
+        canon = "township"
+    if canon is not None:
+        return canon, None
+    if re.search(r"国家|中央|部级", t):
+        raise ValueProblem("unknown-level", f"层级“{text}”不是省、市、县、乡之一（规则语言没有国家级）",
+                           f"level '{text}' is not one of province, city, county, township")
+    rest = re.sub(r"[级、,，/和及与\s三四两二]|共同|分别|均可|行使", "", t)
+    found = _LEVEL_PATTERN.findall(t)
+    if found and not _LEVEL_PATTERN.sub("", rest):
+        levels = sorted({_LEVEL_CHAR[w] for w in found}, key=lambda lv: m.LEVEL_ORDER[lv])
+        return levels[0], (None if len(levels) == 1 else text)
+    raise ValueProblem("unknown-level", f"无法识别的层级“{text}”（应为 省级、市级、县级 或 乡级）",
+                       f"unreadable level '{text}' (expected 省级, 市级, 县级 or 乡级)")
+
+
+# ---------------------------------------------------------------- categories
+_CATEGORY_SHORT = {
+    "许可": "licensing", "处罚": "penalty", "强制": "coercion", "强制措施": "coercion", "强制执行": "coercion",
+    "征收": "levy", "征用": "levy", "征收征用": "levy", "给付": "benefit", "检查": "inspection", "确认": "confirmation",
+    "奖励": "reward", "裁决": "adjudication", "其他": "other", "其他权力": "other", "其他行政权力": "other",
+    "其它行政权力": "other", "其它": "other", "公共服务": "public_service", "公共服务事项": "public_service",
+}
+
+
+def parse_category(text: str) -> str:
+    t = plain_key(text)
+    canon = lookup(ENUMS["category"], t)
+    if canon:
+        return canon
+    t = t.removesuffix("类").removesuffix("事项")
+    canon = lookup(ENUMS["category"], t)
+    if canon:
+        return canon
+    short = t[2:] if t.startswith("行政") else t
+    if short in _CATEGORY_SHORT:
+        return _CATEGORY_SHORT[short]
+    options = "、".join(m.CATEGORY_ZH.values())
+    raise ValueProblem("unknown-type", f"未知的权力类型“{text}”（可用：{options}）",
+                       f"unknown power category '{text}' (known: {', '.join(m.CATEGORY_ZH)})")
+
+
+def parse_negative_type(text: str) -> str:
+    t = plain_key(text)
+    if t in ("禁止", "禁止准入", "禁止准入类", "禁止类"):
+        return "prohibited"
+    if t in ("许可", "许可准入", "许可准入类", "许可类"):
+        return "licensed"
+    raise ValueProblem("unknown-type", f"未知的准入类型“{text}”（应为 禁止准入 或 许可准入）",
+                       f"unknown entry type '{text}' (expected 禁止准入 or 许可准入)")
+
+
+# ---------------------------------------------------------------- channels
+CHANNEL_WORDS = {"网上": "网上", "网办": "网上", "在线": "网上", "窗口": "窗口", "现场": "窗口", "邮寄": "邮寄", "快递": "邮寄",
+                 "移动端": "移动端", "掌上": "移动端", "手机": "移动端", "app": "移动端", "APP": "移动端"}
+
+
+def parse_channels(text: str) -> list[str]:
+    found = []
+    for word, channel in CHANNEL_WORDS.items():
+        if word in text and channel not in found:
+            found.append(channel)
+    if not found:
+        raise ValueProblem("bad-channel", f"无法识别的办理渠道“{text}”（应含 网上、窗口、邮寄 或 移动端）",
+                           f"unreadable channel '{text}' (expected 网上, 窗口, 邮寄 or 移动端)")
+    order = ["网上", "窗口", "邮寄", "移动端"]
+    return sorted(found, key=order.index)
+
+
+# ---------------------------------------------------------------- legal citations
+_CN_DIGITS = "零一二三四五六七八九"
+_TITLE = re.compile(r"《((?:[^《》\n]|《[^《》\n]*》){2,160})》")  # one level of nesting: 《…《…》…》
+_LAWLIKE = ("法", "条例", "规定", "办法", "决定", "通知", "细则", "规则", "意见", "目录", "规范", "解释", "决议", "批复", "公告", "纲要", "规程", "方案", "令")
+_ARTICLE_AFTER = re.compile(
+    r"\s*(?:[（(][^（）()《》]{0,60}[）)])?\s*(?:中|的|有关|相关)?(?:规定)?\s*(?:第[\d一二三四五六七八九十百零〇两]+[章节点部分]\s*)*"
+    r"第([\d一二三四五六七八九十百千零〇两]+)条"
+)
+
+
+def chinese_number(n: int) -> str:
+    """22 → 二十二, 130 → 一百三十, as articles are numbered in Chinese law."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + chinese_number(rest) if rest < 10 else ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+        return _CN_DIGITS[n // 100] + "百" + tail
+    return str(n)
+
+
+def article_id(number: str) -> str:
+    number = unicodedata.normalize("NFKC", number)
+    if number.isdigit():
+        return f"第{chinese_number(int(number))}条"
+    return f"第{number.replace('〇', '零').replace('两', '二')}条"
+
+
+def law_type(title: str) -> str | None:
+    """The type of a law from its title, only where the title makes it plain."""
+    local = re.search(r"省|自治区|市|州|县", title.replace("中华人民共和国", ""))
+    if title.endswith("法") and not title.endswith("办法"):
+        return "地方性法规" if local else "法律"
+    if title.endswith("条例"):
+        return "地方性法规" if local else "行政法规"
+    if title.endswith(("通知", "意见", "决定", "批复", "公告")):
+        return "规范性文件"
+    return None
+
+
+def citations(text: str | None) -> list[Cite]:
+    """Laws named in 《…》 and the article that follows each, in order, without repeats."""
+    if not text:
+        return []
+    out: list[Cite] = []
+    for mt in _TITLE.finditer(text):
+        title = unicodedata.normalize("NFKC", mt.group(1)).strip()
+        title = re.sub(r"[<《]([^<>《》]*)[>》]", r"〈\1〉", title)  # nested titles take 〈〉
+        if not title.endswith(_LAWLIKE):
+            continue
+        art = _ARTICLE_AFTER.match(text, mt.end())
+        cite = Cite(title, article_id(art.group(1)) if art else None)
+        if cite not in out:
+            out.append(cite)
+    return out
+
+
+def merge_cites(*lists: list[Cite]) -> list[Cite]:
+    out: list[Cite] = []
+    for lst in lists:
+        for c in lst:
+            if c not in out:
+                out.append(c)
+    return out
