@@ -25,10 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qingdan.compiler import Catalog  # noqa: E402
-from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import Severity  # noqa: E402
 from qingdan.generators import build as build_mod  # noqa: E402
+
 
 def write_project(root: Path, n: int, seed: int = 7) -> str:
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -56,7 +56,7 @@ def child(path: str) -> None:
     sys.path.insert(0, str(REPO))
     from collections import Counter
 
-    from qingdan.compiler import CompileOptions, compile as compile_project
+    from qingdan.compiler import compile as compile_project
 
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()

@@ -24,8 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from qingdan.compiler import CompileOptions  # noqa: E402
+from qingdan.compiler import compile as compile_project
 from qingdan.engine.evaluate import evaluate  # noqa: E402
-from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
 
 FACTS = """
   事实 面积 "经营面积": 数字

@@ -78,7 +78,7 @@ def run(n: int, sample: list[dict], check: bool) -> None:
         print(f"{'':>8} {len(result.matters)} matters, {len(result.powers)} powers, {len(result.departments)} departments, "
               f"{len(result.problems)} problems, {result.records_skipped} skipped; {len(project.files)} files, {size / 1e6:.1f} MB")
         if check:
-            from qingdan.compiler import CompileOptions, compile as compile_project
+            from qingdan.compiler import compile as compile_project
 
             t4 = time.perf_counter()
             res = compile_project(out)

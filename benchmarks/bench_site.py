@@ -28,8 +28,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_build import write_project  # noqa: E402
 
-from qingdan.compiler import Catalog  # noqa: E402
-from qingdan.compiler import CompileOptions, compile as compile_project  # noqa: E402
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import Severity  # noqa: E402
 from qingdan.generators import site as site_mod  # noqa: E402
 

@@ -626,7 +626,7 @@ class Unit:
     name: str  # 广州市越秀区
     short: str  # 越秀区
     region: str
-    parent: "Unit | None" = None
+    parent: Unit | None = None
     target: int = 0
     departments: dict[str, str] = field(default_factory=dict)  # type key -> department id
     matters: list = field(default_factory=list)
@@ -836,11 +836,11 @@ class _Writer:
             left -= len(ms)
         if unit.level == "township":
             unit.departments = {"jd": self.unique(ident(_dept_name(unit, "jd")))}
-            holder = lambda fam: "jd"  # noqa: E731
+            holder = lambda fam: "jd"
         else:
             self.declare_departments(unit, sorted(ISSUER_TYPES))
             self.declare_departments(unit, sorted({fam.dept for fam, _ in chosen}))
-            holder = lambda fam: fam.dept  # noqa: E731
+            holder = lambda fam: fam.dept
         # matters grouped by holding department, in a stable order
         by_dept: dict[str, list[tuple[Family, list]]] = {}
         for fam, ms in chosen:
@@ -1212,7 +1212,7 @@ def _toml(seed: int) -> str:
 
 
 def write_catalog(outdir: str | Path, n_matters: int, seed: int = 0, files_per: int = 500, *,
-                  shared: Path | None | bool = True, defect_rate: float = 0.02) -> dict:
+                  shared: Path | bool | None = True, defect_rate: float = 0.02) -> dict:
     """Write a synthetic project of ``n_matters`` matters to ``outdir``; return its counts.
 
     ``outdir`` must be absent, empty, or an earlier output of this function (it is then

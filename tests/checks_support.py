@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 
 BASE = '''部门 甲局 "示例市甲局" {
   层级: 市

@@ -128,7 +128,8 @@ def eval_project(root: Path) -> Path:
 
 
 def load_catalog(root: Path):
-    from qingdan.compiler import CompileOptions, compile as compile_project
+    from qingdan.compiler import CompileOptions
+    from qingdan.compiler import compile as compile_project
 
     result = compile_project(eval_project(root), CompileOptions(checks=False))
     errors = [d.message_en for d in result.diagnostics if d.severity.value == "error"]

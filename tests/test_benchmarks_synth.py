@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.materials import normalize_material
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli, write_project
 from test_build_support import FIXTURE, catalog_of, copy_project, projects
 

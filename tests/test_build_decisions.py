@@ -16,10 +16,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_build_support import (
-    FeelError, built, catalog_of, dmn_tables, expected_eligibility, expected_materials, facts_strategy, feel_value,
-    projects, run_table, unary_matches,
+    FeelError,
+    built,
+    catalog_of,
+    dmn_tables,
+    expected_eligibility,
+    expected_materials,
+    facts_strategy,
+    feel_value,
+    projects,
+    run_table,
+    unary_matches,
 )
 
 from qingdan.engine.evaluate import evaluate

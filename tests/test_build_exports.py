@@ -10,7 +10,6 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
-
 from test_build_support import built, catalog_of, projects
 
 from qingdan.compiler import model as m

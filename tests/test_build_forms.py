@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-
 from test_build_support import built, catalog_of, date_ordering, facts_strategy, kleene, projects, to_json_facts
 
 from qingdan.generators.forms import journey_fact_keys
@@ -88,14 +87,14 @@ def test_matter_form_accepts_valid_and_rejects_invalid_fact_sets(project, mid):
     @SETTINGS
     @given(facts_strategy(mt, allow_missing=False), st.sets(st.sampled_from(keys)) if keys else st.just(set()), st.data())
     def run(facts, present, data):
-        doc = {"facts": to_json_facts(facts), "materials": {k: UPLOAD for k in sorted(present)}}
+        doc = {"facts": to_json_facts(facts), "materials": dict.fromkeys(sorted(present), UPLOAD)}
         need = _required_uploads(mt, facts, upload_of)
         assert validator.is_valid(doc) is need.issubset(present), (facts, present, need)
-        minimal = {"facts": doc["facts"], "materials": {k: UPLOAD for k in sorted(need)}}
+        minimal = {"facts": doc["facts"], "materials": dict.fromkeys(sorted(need), UPLOAD)}
         assert validator.is_valid(minimal), (facts, need)
         for k in need:
             assert not validator.is_valid({"facts": doc["facts"], "materials": {x: UPLOAD for x in need if x != k}}), (facts, k)
-        complete = {"facts": doc["facts"], "materials": {k: UPLOAD for k in keys}}
+        complete = {"facts": doc["facts"], "materials": dict.fromkeys(keys, UPLOAD)}
         assert validator.is_valid(complete)
         if mt.facts:
             fact = data.draw(st.sampled_from(mt.facts))
@@ -147,9 +146,9 @@ def test_journey_form_merges_fields_and_materials(project, jid):
                     continue
                 if mat.only_when is None or kleene(mat.only_when, mt, facts, opaque=date_ordering) is True:
                     need.add(by_identity[ident])
-        doc = {"facts": to_json_facts(merged), "materials": {k: UPLOAD for k in sorted(present)}}
+        doc = {"facts": to_json_facts(merged), "materials": dict.fromkeys(sorted(present), UPLOAD)}
         assert validator.is_valid(doc) is need.issubset(present), (merged, present, need)
-        assert validator.is_valid({"facts": doc["facts"], "materials": {k: UPLOAD for k in sorted(need)}}), (merged, need)
+        assert validator.is_valid({"facts": doc["facts"], "materials": dict.fromkeys(sorted(need), UPLOAD)}), (merged, need)
 
     run()
 

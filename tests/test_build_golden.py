@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_build_support import FIXTURE, GOLDEN, UPDATE_GOLDEN, built
 
 

@@ -15,12 +15,14 @@ import shutil
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from qingdan.compiler import Catalog, CompileResult, compile as compile_project, model as m
+from qingdan.compiler import Catalog, CompileResult
+from qingdan.compiler import compile as compile_project
+from qingdan.compiler import model as m
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "build"
@@ -37,7 +39,7 @@ def projects() -> list[Path]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(project: Path) -> CompileResult:
     return compile_project(project)
 
@@ -52,7 +54,7 @@ def assert_clean(project: Path) -> None:
     assert not errors, f"{project.name} has {len(errors)} errors, so it cannot be built: {[d.message_zh for d in errors][:3]}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def built(project: Path) -> Path:
     """Build ``project`` once per test process into a temporary directory."""
     from qingdan.generators.build import build

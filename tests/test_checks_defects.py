@@ -10,7 +10,7 @@ import re
 import pytest
 from conftest import EXAMPLES
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.checks import all_rules
 from qingdan.compiler.diagnostics import RULES
 from qingdan.compiler.rule_docs import rule_markdown

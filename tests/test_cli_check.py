@@ -2,7 +2,6 @@
 
 import json
 import os
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -110,7 +109,7 @@ def test_usage_errors_exit_2(tmp_path, cli):
 
 def test_invalid_utf8_is_located(tmp_path, cli):
     p = write_project(tmp_path / "u", {})
-    (p / "a.qd").write_bytes('部门 a "好" {}\n部门 b "'.encode("utf-8") + "坏".encode("gbk") + b'" {}\n')
+    (p / "a.qd").write_bytes('部门 a "好" {}\n部门 b "'.encode() + "坏".encode("gbk") + b'" {}\n')
     r = cli("check", p)
     assert r.code == 1
     assert "a.qd:2:7: 错误[QD002 unreadable-file]" in r.out and "UTF-8" in r.out

@@ -6,7 +6,8 @@ import yaml
 from conftest import EXAMPLES
 from lxml import etree
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import CompileOptions
+from qingdan.compiler import compile as compile_project
 
 CITY = EXAMPLES / "city"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import write_project
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 
 FACTS = """
   事实 年龄 "年龄": 数字

@@ -178,7 +178,8 @@ def test_without_explain_no_tree_is_built(catalog):
 def test_a_journey_whose_order_has_a_cycle_still_decides_but_has_no_critical_path(tmp_path):
     from conftest import write_project
 
-    from qingdan.compiler import CompileOptions, compile as compile_project
+    from qingdan.compiler import CompileOptions
+    from qingdan.compiler import compile as compile_project
 
     text = """
 事项 甲 "甲事项" { 时限 { 法定: 2 工作日 } }

@@ -30,11 +30,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from qingdan.engine.evaluate import evaluate
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import CompileOptions
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler import model as m
 from qingdan.dsl import ast
 from qingdan.dsl.parser import parse
+from qingdan.engine.evaluate import evaluate
 from qingdan.generators.dmn import DecisionBuildError, matter_dmn, matter_tables, table_csv
 
 SETTINGS = settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
@@ -145,7 +146,7 @@ def _same(v, x) -> bool:
 
 
 def _cmp(op, v, x) -> bool:
-    if isinstance(v, bool) or isinstance(x, bool) or type(v) is not type(x) and not (isinstance(v, Decimal) and isinstance(x, Decimal)):
+    if isinstance(v, bool) or isinstance(x, bool) or (type(v) is not type(x) and not (isinstance(v, Decimal) and isinstance(x, Decimal))):
         return False
     return {">=": v >= x, "<=": v <= x, ">": v > x, "<": v < x, "=": v == x}[op]
 

@@ -11,13 +11,12 @@ from collections import Counter
 from fractions import Fraction
 
 import pytest
+from conftest import EXAMPLES
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import Severity
 from qingdan.compiler.durations import Clock
 from qingdan.compiler.materials import MaterialIndex
-
-from conftest import EXAMPLES
 
 CITY = EXAMPLES / "city"
 JOURNEYS = ("企业开办", "开办餐馆", "二手房交易登记", "工程建设施工许可")

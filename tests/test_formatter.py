@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, write_project
+from conftest import EXAMPLES, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 from qingdan.dsl.formatter import FormatError, format_source
 from qingdan.dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS
 

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_import_support import catalog_json, compiled, list_rows, problems, report, rules_found
 
+from qingdan.compiler import model as m
 from qingdan.importers.gov_json import GovJsonReader
 from qingdan.importers.records import citations
 from qingdan.importers.writer import identifier, write_project
-from qingdan.compiler import model as m
 
 
 def sample_records(shared: Path) -> list[dict]:

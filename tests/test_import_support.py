@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import RULES
 
 # Rules about the language itself: an importer must never produce these.

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-
 from test_import_support import compiled, list_rows, problems, report, rules_found
 
 from qingdan.importers.table import read_table, split_duties

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from conftest import write_project
 
-from qingdan.compiler import CompileOptions, compile as compile_project
+from qingdan.compiler import CompileOptions
+from qingdan.compiler import compile as compile_project
 
 BASE = '''部门 市场监管局 "某市市场监督管理局" {
   层级: 市

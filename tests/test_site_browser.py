@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from conftest import REPO, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,7 +39,7 @@ pytestmark = [
 
 
 def _project() -> Path:
-    from qingdan.compiler import CompileOptions, compile as compile_project
+    from qingdan.compiler import compile as compile_project
 
     if (CITY / "qingdan.toml").is_file():
         result = compile_project(CITY)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
 
-from qingdan.compiler import Catalog, CompileResult, compile as compile_project
+from qingdan.compiler import Catalog, CompileResult
+from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import RULES
 from qingdan.generators import site as site_mod
 from qingdan.generators.paths import journey_slugs, matter_slugs

@@ -17,7 +17,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
 
 from qingdan.cli import docsgen

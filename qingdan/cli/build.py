@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import compile_for_output, say, format_option, lang_option
-
+from .common import compile_for_output, format_option, lang_option, say
 
 _say = say
 

@@ -32,10 +32,10 @@ def _say(lang: str, zh: str, en: str) -> str:
 @lang_option
 def eval_command(path: str, target: str, facts_path: str | None, explain: bool, fmt: str, lang: str | None) -> None:
     """Decide matter or journey TARGET (identifier or title) of the project at PATH for the given facts."""
-    from .common import compile_structure_or_exit
     from ..engine.datafiles import DataError, read_facts_file
     from ..engine.decision_text import render_decision, render_explanation
     from ..engine.evaluate import FactsError, UnknownTarget, evaluate
+    from .common import compile_structure_or_exit
 
     facts_file = None
     if facts_path is not None:
@@ -82,9 +82,9 @@ def test_command(path: str, junit: str | None, show_coverage: bool, min_coverage
     """Run the *.test.yaml cases of the project at PATH (a directory, or one test file)."""
     from fractions import Fraction
 
-    from .common import compile_structure_or_exit
-    from ..fsutil import atomic_write
     from ..engine.testing import TEST_SUFFIXES, coverage, discover, junit_xml, percent_text, render_coverage, render_results, run_tests
+    from ..fsutil import atomic_write
+    from .common import compile_structure_or_exit
 
     target = Path(path)
     if not target.exists():

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from .common import fail_usage
 from ..importers.records import ImportResult
 from ..importers.report import problem_line, report_text, summary_line
 from ..importers.writer import REPORT_JSON, REPORT_TEXT, ImportWriteError, target_problem, write_project
+from .common import fail_usage
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="message language")
 force_option = click.option("--force", is_flag=True, help="replace a non-empty output directory")

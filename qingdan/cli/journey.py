@@ -6,8 +6,8 @@ import json
 
 import click
 
-from .common import fail_usage, lang_option
 from ..compiler.diagnostics import did_you_mean
+from .common import fail_usage, lang_option
 
 
 @click.command("journey")
@@ -17,8 +17,8 @@ from ..compiler.diagnostics import did_you_mean
 @lang_option
 def journey_command(path: str, name: str, fmt: str, lang: str | None) -> None:
     """Print the figures of journey NAME (its identifier or its title) in the project at PATH."""
-    from .common import compile_structure_or_exit
     from ..compiler.journeys import render_text
+    from .common import compile_structure_or_exit
 
     result = compile_structure_or_exit(path, lang)
     catalog = result.catalog

@@ -11,7 +11,6 @@ import jinja2
 
 from .common import compile_for_output, format_option, lang_option, say
 
-
 _say = say
 
 

@@ -118,7 +118,7 @@ class Catalog:
         """The figures of journey ``jid`` (computed once); KeyError if it is not declared."""
         found = self._figures.get(jid)
         if found is None:
-            found = self._figures[jid] = journey_figures(self, jid)
+            found = self._figures[jid] = journey_figures(self.model, jid, self.material_catalog, self.clock)
         return found
 
     # ------------------------------------------------------------ lookups

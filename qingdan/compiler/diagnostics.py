@@ -8,9 +8,10 @@ can describe them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from .text import Text, did_you_mean_suffix
 

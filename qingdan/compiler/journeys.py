@@ -23,15 +23,13 @@ Counting rules:
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .durations import fmt_days, matter_time
+from . import model as m
+from .durations import Clock, fmt_days, matter_time
 from .graph import critical_path, journey_order, order_cycle, topological
-
-if TYPE_CHECKING:  # the Catalog calls journey_figures and caches what it returns
-    from .catalog import Catalog
+from .materials import MaterialCatalog
 
 
 class MaterialSource(BaseModel):
@@ -97,16 +95,17 @@ def _days(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def journey_figures(catalog: "Catalog", jid: str) -> JourneyFigures:
+def journey_figures(model: m.CatalogModel, jid: str, mc: MaterialCatalog, clock: Clock) -> JourneyFigures:
     """Figures of journey ``jid``; raises KeyError if the journey is not declared.
 
     Call ``Catalog.journey_figures``, which computes them once per catalog.
     """
-    model = catalog.model
     j = model.journeys[jid]
-    index = catalog.material_index
-    mc = catalog.material_catalog
-    clock = catalog.clock
+    index = mc.index
+
+    def department_name(did: str) -> str:
+        dept = model.departments.get(did)
+        return dept.name if dept else did
 
     dag = journey_order(j)
     cycle = order_cycle(dag)
@@ -130,7 +129,7 @@ def journey_figures(catalog: "Catalog", jid: str) -> JourneyFigures:
         sources: dict[tuple[str, str], MaterialSource] = {}
 
         def source(kind: str, ref: str) -> None:
-            name = catalog.department_name(ref) if kind == "department" else model.matters[ref].name
+            name = department_name(ref) if kind == "department" else model.matters[ref].name
             sources.setdefault((kind, ref), MaterialSource(kind=kind, ref=ref, name=name))
 
         submitted = False  # some matter needs it from the applicant: submitted once
@@ -179,7 +178,7 @@ def journey_figures(catalog: "Catalog", jid: str) -> JourneyFigures:
         name=j.name,
         matters=members,
         departments=dept_ids,
-        department_names=[catalog.department_name(d) for d in dept_ids],
+        department_names=[department_name(d) for d in dept_ids],
         lead_department=j.department,
         material_mentions=len(mentions),
         unique_materials=len(by_key),

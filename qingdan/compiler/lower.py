@@ -8,9 +8,9 @@ Cross-declaration references are checked later, in resolve.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
-from typing import Callable
+from functools import cache
 
 from ..dsl import ast
 from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, lookup
@@ -574,7 +574,7 @@ class Lowering:
             self.bad(v, field.key.text, "应为 免费、金额（如 50 元）或带引号的说明", "expected free, an amount such as '50 yuan', or quoted text")
         return None
 
-    def local(self, scope: "_Scope", table: str, node, kind: str) -> bool:
+    def local(self, scope: _Scope, table: str, node, kind: str) -> bool:
         existing = scope.names[table].get(node.id)
         if existing is not None:
             self.diagnostics.append(
@@ -586,7 +586,7 @@ class Lowering:
         scope.names[table][node.id] = node
         return True
 
-    def fact(self, matter: m.Matter, block: ast.Block, scope: "_Scope") -> None:
+    def fact(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         fid = self.declared_name(block)
         if fid is None:
             return
@@ -634,7 +634,7 @@ class Lowering:
         if self.local(scope, "facts", node, "fact"):
             matter.facts.append(node)
 
-    def condition_header(self, matter: m.Matter, block: ast.Block, scope: "_Scope") -> None:
+    def condition_header(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         cid = self.declared_name(block)
         if cid is None:
             return
@@ -644,7 +644,7 @@ class Lowering:
             matter.conditions.append(node)
             scope.blocks[id(block)] = node
 
-    def condition_body(self, matter: m.Matter, block: ast.Block, scope: "_Scope") -> None:
+    def condition_body(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         node = scope.blocks.get(id(block))
         if node is None:
             return
@@ -692,7 +692,7 @@ class Lowering:
         self.record_locs(node, block, f)
         matter.limits = node
 
-    def step(self, matter: m.Matter, block: ast.Block, scope: "_Scope") -> None:
+    def step(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         sid = self.declared_name(block)
         if sid is None:
             return
@@ -707,7 +707,7 @@ class Lowering:
         if self.local(scope, "steps", node, "step"):
             matter.steps.append(node)
 
-    def material(self, matter: m.Matter, block: ast.Block, scope: "_Scope") -> None:
+    def material(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         mid = self.declared_name(block)
         if mid is None:
             return
@@ -752,7 +752,7 @@ class Lowering:
         return m.MaterialSource()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _child_kinds(parent: str | None) -> dict[str, str]:
     """Spelling → kind of the blocks allowed inside ``parent`` (first allowed kind wins, as a scan would)."""
     index: dict[str, str] = {}

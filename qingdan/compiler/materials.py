@@ -142,7 +142,7 @@ class MaterialCatalog:
                 owner = model.matters.get(res.matter or "")
                 if owner is not None:
                     add(mention.key, Provider("matter", owner.id, owner.department, res.loc, self.region_of(owner.department)))
-        order = lambda p: (p.kind != "matter", p.ref)  # noqa: E731
+        order = lambda p: (p.kind != "matter", p.ref)
         for plist in self.providers.values():
             plist.sort(key=order)
         for regions in self._by_region.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,19 +117,19 @@ class BoolFact(BaseModel):
 
 class Not(BaseModel):
     kind: Literal["not"] = "not"
-    operand: "Expr"
+    operand: Expr
     loc: Loc | None = None
 
 
 class AllOf(BaseModel):
     kind: Literal["and"] = "and"
-    items: list["Expr"]
+    items: list[Expr]
     loc: Loc | None = None
 
 
 class AnyOf(BaseModel):
     kind: Literal["or"] = "or"
-    items: list["Expr"]
+    items: list[Expr]
     loc: Loc | None = None
 
 
@@ -140,7 +140,7 @@ class Const(BaseModel):
 
 
 Expr = Annotated[
-    Union[Compare, InSet, BoolFact, CondRef, Not, AllOf, AnyOf, Const],
+    Compare | InSet | BoolFact | CondRef | Not | AllOf | AnyOf | Const,
     Field(discriminator="kind"),
 ]
 Not.model_rebuild()

@@ -32,7 +32,7 @@ class Atom:
     fact: str | None = None
     values: tuple = ()
 
-    def negated(self) -> "Atom":
+    def negated(self) -> Atom:
         return Atom(NEGATE[self.op], self.fact, self.values)
 
 

@@ -23,11 +23,11 @@ class Text:
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
-    def __add__(self, other: "Text") -> "Text":
+    def __add__(self, other: Text) -> Text:
         return Text(self.zh + other.zh, self.en + other.en)
 
     @classmethod
-    def same(cls, text: str) -> "Text":
+    def same(cls, text: str) -> Text:
         """Text that reads the same in both languages (a name, a path, a number)."""
         return cls(text, text)
 

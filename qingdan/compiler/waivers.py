@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from ..dsl.ast import Comment
 from .diagnostics import RULES, Diagnostic, Loc, diag, did_you_mean
 
-
 _WAIVER = re.compile(r"#\s*(?:豁免|waive)\b\s*([A-Za-z][\w-]*)?\s*(?:[:：]\s*(.*?))?\s*$")
 
 

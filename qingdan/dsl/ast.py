@@ -19,7 +19,7 @@ class Span:
     end_line: int
     end_col: int  # exclusive, 1-based
 
-    def cover(self, other: "Span") -> "Span":
+    def cover(self, other: Span) -> Span:
         start = min((self.line, self.col), (other.line, other.col))
         end = max((self.end_line, self.end_col), (other.end_line, other.end_col))
         return Span(start[0], start[1], end[0], end[1])
@@ -85,13 +85,13 @@ class Call:
     """``枚举(a, b)``, ``签发(公安局)``, ``下放(县)``."""
 
     func: Ident
-    args: list["Value"]
+    args: list[Value]
     span: Span
 
 
 @dataclass(slots=True)
 class ListValue:
-    items: list["Value"]
+    items: list[Value]
     span: Span
 
 
@@ -99,7 +99,7 @@ class ListValue:
 class Chain:
     """``a -> b -> c``: an ordering of names."""
 
-    items: list["Value"]
+    items: list[Value]
     arrows: list[str]
     span: Span
 
@@ -108,14 +108,14 @@ class Chain:
 class BoolOp:
     op: str  # "and" | "or"
     op_text: str
-    items: list["Value"]
+    items: list[Value]
     span: Span
 
 
 @dataclass(slots=True)
 class Not:
     op_text: str
-    operand: "Value"
+    operand: Value
     span: Span
 
 
@@ -123,8 +123,8 @@ class Not:
 class Compare:
     op: str  # ge le gt lt eq ne
     op_text: str
-    left: "Value"
-    right: "Value"
+    left: Value
+    right: Value
     span: Span
 
 
@@ -134,14 +134,14 @@ class Member:
 
     negated: bool
     op_text: str
-    left: "Value"
+    left: Value
     options: ListValue
     span: Span
 
 
 @dataclass(slots=True)
 class Paren:
-    inner: "Value"
+    inner: Value
     span: Span
 
 
@@ -160,7 +160,7 @@ class Block:
     kind: Ident
     name: Ident | None
     title: String | None
-    body: list["Field | Block"] | None  # None for the short and bare forms
+    body: list[Field | Block] | None  # None for the short and bare forms
     values: list[Value] | None  # the short form ``kind name "title": value``
     span: Span
     body_span: Span | None = None

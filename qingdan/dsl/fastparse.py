@@ -19,8 +19,24 @@ import re
 from decimal import Decimal
 
 from .ast import (
-    Block, Bool, BoolOp, Call, Chain, Compare, Date, Field, Ident, ListValue, Member, Not, Number, Paren,
-    Quantity, Ref, Span, String,
+    Block,
+    Bool,
+    BoolOp,
+    Call,
+    Chain,
+    Compare,
+    Date,
+    Field,
+    Ident,
+    ListValue,
+    Member,
+    Not,
+    Number,
+    Paren,
+    Quantity,
+    Ref,
+    Span,
+    String,
 )
 from .parser import KEYWORD_MEANING, MAX_DEPTH, TOKEN_PATTERNS, unquote
 
@@ -120,7 +136,7 @@ class _Parser:
     before Python's recursion limit is near.
     """
 
-    __slots__ = ("kinds", "tokens", "pos", "nesting", "blocks")
+    __slots__ = ("blocks", "kinds", "nesting", "pos", "tokens")
 
     def __init__(self, kinds: list[str], tokens: list[_Token]) -> None:
         self.kinds, self.tokens = kinds, tokens

@@ -9,10 +9,8 @@ Formatting is idempotent and the formatted text compiles to the same model.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import unicodedata
-
+from bisect import bisect_left
 
 from . import ast
 from .keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup

@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from lark import Lark, Token, Transformer
-from lark.lexer import Lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer
 
 from . import ast
 from .keywords import RESERVED, UNITS
@@ -529,7 +529,7 @@ def parse(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.
 
         try:
             return ast.File(path, parse_items(norm), comments, text), None
-        except Exception:  # noqa: BLE001 - anything unexpected is left to lark too
+        except Exception:
             pass
     _DEPTHS.clear()
     try:

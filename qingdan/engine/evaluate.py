@@ -107,7 +107,7 @@ class ExplainNode(_Out):
     detail: str | None = None  # the applicant's value, or what is missing
     ref: str | None = None  # the condition, material, fact or matter tested
     basis: list[Basis] = Field(default_factory=list)
-    children: list["ExplainNode"] = Field(default_factory=list)
+    children: list[ExplainNode] = Field(default_factory=list)
 
 
 class ConditionOutcome(_Out):
@@ -201,13 +201,13 @@ class Decision(_Out):
     time_limit: TimeLimit = Field(default_factory=TimeLimit)
     visits: int | None = None
     basis: list[Basis] = Field(default_factory=list)
-    matters: list["Decision"] = Field(default_factory=list)  # a journey's matters
+    matters: list[Decision] = Field(default_factory=list)  # a journey's matters
     explanation: ExplainNode | None = None
 
     def all_materials(self) -> list[MaterialItem]:
         return self.materials + self.fetched + self.materials_undetermined + self.not_needed + self.optional
 
-    def matter_decisions(self) -> list["Decision"]:
+    def matter_decisions(self) -> list[Decision]:
         return self.matters if self.kind == "journey" else [self]
 
 
@@ -544,7 +544,7 @@ def _days(value: Fraction | None) -> float | None:
 class _Static:
     """What a matter's decision says whatever the facts: wording, identities, steps, time."""
 
-    def __init__(self, catalog, matter: m.Matter, w: _Words, clock: Clock, run: "_MatterRun") -> None:
+    def __init__(self, catalog, matter: m.Matter, w: _Words, clock: Clock, run: _MatterRun) -> None:
         identity = catalog.material_index.identity
         self.fact_ids = [f.id for f in matter.facts]
         self.cond_text = {c.id: w.expr(c.expr, matter) or None for c in matter.conditions}
@@ -566,7 +566,7 @@ class _Static:
                       for s in matter.steps]
 
 
-def _static(catalog, matter: m.Matter, w: _Words, clock: Clock, run: "_MatterRun") -> _Static:
+def _static(catalog, matter: m.Matter, w: _Words, clock: Clock, run: _MatterRun) -> _Static:
     return _Static(catalog, matter, w, clock, run)
 
 

@@ -376,8 +376,8 @@ class _Names:
             mt = self.model.matters.get(mid)
             if mt is not None and mt in self.matters:
                 cands = [(mt, mat) for mat in mt.materials if mat.id == rest]
-        by_id = lambda: [(mt, mat) for mt in self.matters for mat in mt.materials if mat.id == x]  # noqa: E731
-        by_name = lambda: [(mt, mat) for mt in self.matters for mat in mt.materials if mat.name == x]  # noqa: E731
+        by_id = lambda: [(mt, mat) for mt in self.matters for mat in mt.materials if mat.id == x]
+        by_name = lambda: [(mt, mat) for mt in self.matters for mat in mt.materials if mat.name == x]
         # a journey's materials are merged by name, so a name comes first there; in a matter, the id
         for find in ((by_name, by_id) if self.journey else (by_id, by_name)):
             if not cands:
@@ -513,7 +513,7 @@ def _set_diff(key: str, expected: list[str], actual: list[str], shown: dict | No
     exp_set, act_set = set(expected), set(actual)
     if exp_set == act_set:
         return []
-    label = lambda k: shown.get(k, k)  # noqa: E731
+    label = lambda k: shown.get(k, k)
     exp_sorted = [label(k) for k in dict.fromkeys(expected)]
     act_sorted = [label(k) for k in dict.fromkeys(actual)]
     return [FieldDiff(key, _show(exp_sorted), _show(act_sorted),

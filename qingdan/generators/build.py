@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 
 from ..compiler.diagnostics import Diagnostic
-
 from ..fsutil import atomic_directory
 from .paths import journey_slugs, matter_slugs
 

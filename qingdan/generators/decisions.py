@@ -27,10 +27,11 @@ never guessed: a missing fact only matters when the known facts cannot decide.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from ..compiler import model as m
 from ..compiler.normal_form import Atom, to_nnf

@@ -15,9 +15,9 @@ way in several matters is asked once), and its materials merged by material iden
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from ..compiler import model as m
 from ..compiler.normal_form import Atom, to_nnf

@@ -559,8 +559,8 @@ def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple
 
 def baseline_rules(root: Path) -> dict[str, int]:
     """Error counts per check rule (QD1xx and up) of the project at ``root``."""
-    from ..compiler.diagnostics import RULES, Severity
     from ..compiler import compile as compile_path
+    from ..compiler.diagnostics import RULES, Severity
 
     result = compile_path(root)
     counts: dict[str, int] = {}

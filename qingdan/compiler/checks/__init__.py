@@ -1,41 +1,22 @@
-"""The check framework: each check is a small pure function registered with its rule.
+"""The semantic checks, run in one pass over a compiled ``Catalog`` so that every finding is reported.
 
-A check takes the compiled ``Catalog`` and yields diagnostics. Checks never modify the
-catalog, and all of them run in one pass so every finding is reported. The rules and
-their checks are registered when this package is imported (``builtin`` lists the
-modules), so a rule name is known before any configuration or waiver names it.
+Each check is a small pure function registered with its rule (``registry.check``); the
+modules below group them by subject. Importing this package registers every rule, so a
+rule name is known before any configuration or waiver names it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from ..catalog import Catalog
-from ..diagnostics import RULES, Diagnostic, Rule, register_rule
+from ..diagnostics import RULES, Diagnostic, Rule
+from . import authority, constant_conditions, identity, materials_checks, time_limits
+from .registry import CHECKS, Check, check
 
-CheckFn = Callable[[Catalog], Iterable[Diagnostic]]
-
-
-@dataclass(frozen=True)
-class Check:
-    rule: Rule
-    fn: CheckFn
-
-
-CHECKS: list[Check] = []  # filled once, at import, by the @check decorators of builtin's modules
-
-
-def check(rule: Rule) -> Callable[[CheckFn], CheckFn]:
-    """Register ``fn`` as the check for ``rule``."""
-
-    def wrap(fn: CheckFn) -> CheckFn:
-        register_rule(rule)
-        CHECKS.append(Check(rule, fn))
-        return fn
-
-    return wrap
+__all__ = ["CHECKS", "Check", "all_rules", "check", "run_checks"]
+CHECK_MODULES = (authority, identity, materials_checks, time_limits, constant_conditions)  # registration order
 
 
 def all_rules() -> list[Rule]:
@@ -55,6 +36,3 @@ def run_checks(catalog: Catalog, disabled: Iterable[str] = (), timings: dict[str
         if timings is not None:
             timings[chk.rule.name] = timings.get(chk.rule.name, 0.0) + time.perf_counter() - t0
     return out
-
-
-from . import builtin  # noqa: E402,F401  - registers every check (its modules import this one)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .. import model as m
-from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean
 from ..catalog import Catalog
-from . import check
+from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean
 from .common import dept_en, dept_zh, first_by_loc, loc_key, plain, quote_list_en, quote_list_zh, related, value_loc
+from .registry import check
 
 # ---------------------------------------------------------------- scope keys
 _FILLER = re.compile(r"的|申请|办理")

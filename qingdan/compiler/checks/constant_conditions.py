@@ -21,14 +21,14 @@ Searches that would take too long are abandoned silently: no guess is ever repor
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .. import model as m
+from ..catalog import Catalog
 from ..diagnostics import RULES, Diagnostic, diag
 from ..normal_form import Atom, to_nnf
-from ..catalog import Catalog
-from . import check
 from .common import dept_zh
+from .registry import check
 
 BUDGET = 20_000  # search steps per question
 

@@ -8,13 +8,13 @@ way twice.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .. import model as m
-from ..diagnostics import Diagnostic, Rule, Severity, diag
 from ..catalog import Catalog
-from . import check
+from ..diagnostics import Diagnostic, Rule, Severity, diag
 from .common import dept_en, dept_zh, loc_key, related, value_loc
+from .registry import check
 
 # The common national shapes of matter codes:
 # - implementation code (实施编码): the implementing body's 18-character unified social

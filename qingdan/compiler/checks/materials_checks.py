@@ -8,17 +8,17 @@ check compares all pairs of materials.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
 from .. import model as m
+from ..catalog import Catalog
 from ..diagnostics import Diagnostic, Related, Rule, Severity, diag
 from ..graph import cycles, journey_order, order_cycle, topological
 from ..materials import Mention
-from ..catalog import Catalog
-from . import check
 from .common import dept_en, dept_zh, loc_key, quote_list_en, quote_list_zh, related
+from .registry import check
 
 
 def _written(mention: Mention) -> str:

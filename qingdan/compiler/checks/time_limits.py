@@ -7,16 +7,16 @@ days unless the project gives a holiday calendar.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 from .. import model as m
+from ..catalog import Catalog
 from ..diagnostics import Diagnostic, Loc, Rule, Severity, diag
 from ..durations import as_written_en, as_written_zh, days_en, days_zh, matter_time
 from ..graph import critical_path, journey_order, order_cycle
-from ..catalog import Catalog
-from . import check
 from .common import dept_en, dept_zh, loc_key, related, value_loc
+from .registry import check
 
 _CONVERSION_DOC = (
     "Durations are compared in working days: 1 working day = 8 hours; without a holiday calendar "

@@ -29,11 +29,12 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date as _date, datetime, timezone
+from datetime import UTC, datetime, timezone
+from datetime import date as _date
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -45,7 +46,8 @@ from ...compiler.diagnostics import Diagnostic
 from ...compiler.durations import Clock, fmt_days
 from .. import describe as d
 from ..guides import journey_stages, md_escape
-from ..paths import journey_slugs as _journey_slugs, matter_slugs as _matter_slugs
+from ..paths import journey_slugs as _journey_slugs
+from ..paths import matter_slugs as _matter_slugs
 
 SITE_TEMPLATES = Path(__file__).parent / "templates"
 SITE_ASSETS = Path(__file__).parent / "assets"
@@ -771,7 +773,7 @@ def _declaration_finder(site: _Site) -> Callable:
     import bisect
 
     model = site.catalog.model
-    dept_page = lambda did: f"departments/{site.dslugs[did]}.md" if did in site.dslugs else None  # noqa: E731
+    dept_page = lambda did: f"departments/{site.dslugs[did]}.md" if did in site.dslugs else None
     entries: dict[str, list[tuple[int, int, str, str | None]]] = {}
 
     def add(node, label: str, target: str | None) -> None:
@@ -813,7 +815,7 @@ def source_date_epoch(date: str | None) -> int:
         day = _date.fromisoformat(date) if date else _date(2000, 1, 1)
     except ValueError:
         day = _date(2000, 1, 1)
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 _NOISE = re.compile(r"^(INFO|DEBUG)\b|^Building prefix dict|^Loading model|^Prefix dict has been built|^Dumping model")
