@@ -39,12 +39,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from qingdan.compiler.materials import normalize_material
+from qingdan.fsutil import atomic_directory
 
-from qingdan.compiler.materials import normalize_material  # noqa: E402
-from qingdan.fsutil import atomic_directory  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 MARKER = ".qingdan-synth"  # marks a directory this module wrote (it may be replaced)
 LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "township": "乡"}
@@ -884,7 +882,7 @@ class _Writer:
                 self.files[f"{unit.path}/departments.qd"] += block + "\n"
                 continue
             chunk, size, k = [header, block, "\n"], 0, 1
-            for fam_text, (fam, ms) in zip(parts, by_dept[key]):
+            for fam_text, (_fam, ms) in zip(parts, by_dept[key]):
                 if size and size + len(ms) > self.files_per:
                     self.files[f"{unit.path}/{key}.qd" if k == 1 else f"{unit.path}/{key}-{k}.qd"] = "".join(chunk)
                     chunk, size, k = [header], 0, k + 1
@@ -1107,7 +1105,7 @@ class _Writer:
         target_count = max(1, len(written) // 40) if len(written) >= 3 else 0
         opening = by_name.get("企业设立登记")
         groups: list[tuple[str, list[str], bool]] = []
-        for fam, action, mid, rid, name in written:
+        for fam, action, mid, _rid, _name in written:
             if fam.journey and action == "new" and opening:
                 extras = [by_name[x][0] for x in JOURNEY_EXTRAS if x in by_name and by_name[x][0] != mid]
                 rng.shuffle(extras)
@@ -1120,7 +1118,7 @@ class _Writer:
                 groups.append((title, members, False))
         # further bundles: matters for the same kind of applicant, as 一件事 themes group them
         pools: dict[str, list[str]] = {}
-        for fam, action, mid, rid, name in written:
+        for fam, action, mid, _rid, _name in written:
             if action in ("new", "single"):
                 pools.setdefault(fam.profile, []).append(mid)
         kinds = sorted(k for k, v in pools.items() if len(v) >= 3)
@@ -1169,11 +1167,9 @@ class _Writer:
 
     def negatives(self) -> str:
         out = ["# 市场准入负面清单（合成数据）\n\n"]
-        k = 0
         limit = 5 + self.n // 5000
-        for activity in sorted(self.licensed)[:limit]:
+        for k, activity in enumerate(sorted(self.licensed)[:limit], 1):
             fam, pid, dept = self.licensed[activity]
-            k += 1
             self.counts["negatives"] += 1
             out.append(f"负面清单 N{200 + k} {q(f'未获得许可，不得从事{activity}')} {{\n  编码: {q(str(200 + k))}\n  类型: 许可\n"
                        f"  描述: {q(fam.power_name)}\n  主管部门: {dept}\n  实施: {pid}\n  活动: {q(activity)}\n"

@@ -11,8 +11,8 @@ import dataclasses
 import grimp
 import networkx as nx
 import pytest
-
 from conftest import EXAMPLES
+
 from qingdan import compiler
 from qingdan.compiler import Catalog, CompileOptions
 

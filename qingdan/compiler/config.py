@@ -42,7 +42,7 @@ def read_config_text(content: str | bytes) -> tuple[m.ProjectConfig, list[Diagno
     diags: list[Diagnostic] = []
 
     def err(zh: str, en: str, line: int = 1, suggestion: str | None = None) -> None:
-        diags.append(diag("config-error", zh, en, _config_loc(line), suggestion=suggestion))
+        diags.append(diag("config-error", zh, en, _config_loc(line), did_you_mean=suggestion))
 
     try:
         raw = content.decode("utf-8") if isinstance(content, bytes) else content

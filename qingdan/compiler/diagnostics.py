@@ -95,6 +95,11 @@ class Related:
         return self.text(lang)
 
 
+def related(loc: Loc | None, zh: str, en: str) -> list[Related]:
+    """A related note at ``loc``, or none when the location is unknown."""
+    return [Related(loc, zh, en)] if loc is not None else []
+
+
 @dataclass
 class Diagnostic:
     """One finding. ``message`` adds the did-you-mean of ``suggestion`` in the reader's language."""
@@ -104,11 +109,13 @@ class Diagnostic:
     text: Text  # the finding itself, without the suggestion
     loc: Loc | None
     related: list[Related] = field(default_factory=list)
-    suggestion: str | None = None  # did-you-mean, replacement name
+    suggestion: str | None = None  # a replacement an editor can apply: a name, a field line
+    misspelt: bool = False  # the suggestion is the known name closest to a misspelt one
     waived: str | None = None  # the waiver's reason, when waived
 
     def message(self, lang: str) -> str:
-        return (self.text + did_you_mean_suffix(self.suggestion))(lang)
+        """The message in ``lang``, ending with "did you mean …?" when a name looks misspelt."""
+        return (self.text + did_you_mean_suffix(self.suggestion if self.misspelt else None))(lang)
 
     @property
     def message_zh(self) -> str:
@@ -127,11 +134,16 @@ class Diagnostic:
         return (*loc, RULES[self.rule].code, self.text.en)
 
 
-def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related: Iterable[Related] = (), suggestion: str | None = None) -> Diagnostic:
+def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related: Iterable[Related] = (), suggestion: str | None = None,
+         did_you_mean: str | None = None) -> Diagnostic:
     """Build a diagnostic with the rule's default severity (projects may override later).
 
-    ``zh`` and ``en`` say what is wrong; a did-you-mean goes in ``suggestion``, never in the text.
+    ``zh`` and ``en`` say what is wrong. ``suggestion`` is a fix to apply; ``did_you_mean``
+    is the known name closest to a misspelt one: it becomes the suggestion, and every
+    message ends with "did you mean …?" (rendered here, never written into the text).
     """
+    if did_you_mean:
+        return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), did_you_mean, misspelt=True)
     return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), suggestion)
 
 
@@ -185,13 +197,13 @@ for _rule in (
     ),
     Rule(
         "duplicate-id", "QD005", Severity.error, "名称重复定义", "Duplicate identifier",
-        bad='部门 市场监管局 "甲" {}\n部门 市场监管局 "乙" {}\n', good='部门 市场监管局 "甲" {}\n部门 卫健委 "乙" {}\n',
+        bad='部门 应急局 "甲" {}\n部门 应急局 "乙" {}\n', good='部门 应急局 "甲" {}\n部门 医保局 "乙" {}\n',
         explanation="Each declaration's identifier must be unique among the declarations of its namespace. The message points at both definitions.",
     ),
     Rule(
         "type-error", "QD006", Severity.error, "类型错误", "Type error",
-        bad='事实 年龄 "年龄": 数字\n条件 成年 "年满18周岁" { 当: 年龄 >= "十八" }',
-        good='事实 年龄 "年龄": 数字\n条件 成年 "年满18周岁" { 当: 年龄 >= 18 }',
+        bad='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 成年 "年满18周岁" { 当: 年龄 >= "十八" }\n}\n',
+        good='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 成年 "年满18周岁" { 当: 年龄 >= 18 }\n}\n',
         explanation="Comparisons must compare a fact with a value of its own type: numbers with numbers, dates with dates, an enum with one of its declared values.",
     ),
     Rule(
@@ -206,7 +218,8 @@ for _rule in (
     ),
     Rule(
         "invalid-waiver", "QD009", Severity.error, "豁免缺少理由或规则名", "Waiver without reason or rule",
-        bad="到场: 2 次  # 豁免 too-many-visits", good="到场: 2 次  # 豁免 too-many-visits: 需现场核验原件",
+        bad='事项 x "某审批" {\n  到场: 2 次  # 豁免 too-many-visits\n}\n',
+        good='事项 x "某审批" {\n  到场: 2 次  # 豁免 too-many-visits: 需现场核验原件\n}\n',
         explanation="A waiver must name an existing rule and give a reason after a colon, so reviewers can see why the finding is accepted.",
     ),
     Rule(
@@ -216,12 +229,14 @@ for _rule in (
     ),
     Rule(
         "unused-waiver", "QD011", Severity.warning, "豁免没有对应的问题", "Waiver matches no finding",
-        bad="层级: 市  # 豁免 too-many-visits: 旧的理由", good="层级: 市",
+        bad='部门 应急局 "应急管理局" {\n  层级: 市  # 豁免 too-many-visits: 旧的理由\n}\n',
+        good='部门 应急局 "应急管理局" {\n  层级: 市\n}\n',
         explanation="A waiver that no longer matches any finding should be removed, so that waivers stay meaningful.",
     ),
     Rule(
         "constant-condition", "QD012", Severity.warning, "条件恒真或恒假", "Condition is always true or always false",
-        bad='条件 c "x" { 当: 年龄 > 60 且 年龄 < 18 }', good='条件 c "x" { 当: 年龄 > 60 或 年龄 < 18 }',
+        bad='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 c "x" { 当: 年龄 > 60 且 年龄 < 18 }\n}\n',
+        good='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 c "x" { 当: 年龄 > 60 或 年龄 < 18 }\n}\n',
         explanation="An expression that can never be true, or never be false, decides nothing and is almost always a typo.",
     ),
 ):

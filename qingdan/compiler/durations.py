@@ -18,8 +18,9 @@ from __future__ import annotations
 import calendar as _calendar
 from datetime import date
 from fractions import Fraction
+from typing import overload
 
-from .model import Duration
+from .model import Duration, Matter
 
 HOURS_PER_WORKING_DAY = 8
 WORKING_DAYS_PER_WEEK = Fraction(5, 7)
@@ -47,7 +48,15 @@ class Clock:
         self.ratio = working_day_ratio(holidays)
         self.calendar = bool(holidays)
 
+    @overload
+    def working_days(self, d: Duration) -> Fraction: ...
+    @overload
+    def working_days(self, d: None) -> None: ...
+    @overload
+    def working_days(self, d: Duration | None) -> Fraction | None: ...
+
     def working_days(self, d: Duration | None) -> Fraction | None:
+        """``d`` in working days (``None`` for no duration)."""
         if d is None:
             return None
         amount = Fraction(d.amount)
@@ -97,7 +106,7 @@ def as_written_en(d: Duration, clock: Clock) -> str:
     return f"{d.en()} (= {days_en(clock.working_days(d))})"
 
 
-def matter_time(matter, clock: Clock) -> tuple[Fraction | None, str | None]:
+def matter_time(matter: Matter, clock: Clock) -> tuple[Fraction | None, str | None]:
     """How long a matter takes, in working days, and where the figure comes from.
 
     The promised limit if written, else the statutory limit, else the sum of the steps'

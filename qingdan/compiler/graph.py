@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import networkx as nx
 
@@ -159,7 +161,7 @@ def journey_order(j: m.Journey) -> nx.DiGraph:
     return dag
 
 
-def first_cycle(g: nx.DiGraph, rank) -> list | None:
+def first_cycle(g: nx.DiGraph, rank: Callable[[Any], Any]) -> list[Any] | None:
     """One cycle of ``g`` as nodes ``[a, b, ..., a]``, or None; deterministic by ``rank(node)``.
 
     It starts in the strongly connected component holding the lowest-ranked node and
@@ -180,12 +182,14 @@ def first_cycle(g: nx.DiGraph, rank) -> list | None:
         path.append(nxt)
 
 
-def cycles(g: nx.DiGraph, rank) -> list[tuple[list, set]]:
+def cycles(g: nx.DiGraph, rank: Callable[[Any], Any]) -> list[tuple[list[Any], set[Any]]]:
     """One cycle per strongly connected component with a cycle: ``(cycle nodes, component)``."""
     out = []
     for comp in nx.strongly_connected_components(g):
         if len(comp) > 1 or any(g.has_edge(n, n) for n in comp):
-            out.append((first_cycle(g.subgraph(comp), rank), comp))
+            cycle = first_cycle(g.subgraph(comp), rank)
+            if cycle:
+                out.append((cycle, comp))
     return sorted(out, key=lambda cc: rank(cc[0][0]))
 
 
@@ -216,8 +220,10 @@ def critical_path(dag: nx.DiGraph, weight: dict[str, Fraction]) -> tuple[list[st
         return [], Fraction(0)
     end = min(best, key=lambda n: (-best[n], index[n]))
     path = [end]
-    while prev[path[-1]] is not None:
-        path.append(prev[path[-1]])
+    step = prev[end]
+    while step is not None:
+        path.append(step)
+        step = prev[step]
     return path[::-1], best[end]
 
 
@@ -242,7 +248,7 @@ def graph_to_json(g: nx.MultiDiGraph, project: str = "") -> str:
         "edge_types": list(EDGE_TYPES),
         "nodes": [{"id": n, "ref": d.get("id"), **{k: v for k, v in sorted(d.items()) if k != "id"}} for n, d in _sorted_nodes(g)],
         "edges": [
-            {"source": a, "target": b, **{k: v for k, v in sorted(d.items())}}
+            {"source": a, "target": b, **dict(sorted(d.items()))}
             for a, b, _k, d in _sorted_edges(g)
         ],
     }
@@ -284,7 +290,7 @@ def graph_to_dot(g: nx.MultiDiGraph, project: str = "") -> str:
     lines = [f"digraph {_dot_quote(project or 'qingdan')} {{", "  rankdir=LR;", '  node [fontname="Noto Sans CJK SC"];']
     for n, d in _sorted_nodes(g):
         label = d.get("label", n)
-        lines.append(f"  {_dot_quote(n)} [label={_dot_quote(label)}, shape={_DOT_SHAPES.get(d.get('kind'), 'ellipse')}, kind={_dot_quote(d.get('kind', ''))}];")
+        lines.append(f"  {_dot_quote(n)} [label={_dot_quote(label)}, shape={_DOT_SHAPES.get(d.get('kind', ''), 'ellipse')}, kind={_dot_quote(d.get('kind', ''))}];")
     for a, b, _k, d in _sorted_edges(g):
         lines.append(f"  {_dot_quote(a)} -> {_dot_quote(b)} [label={_dot_quote(d.get('type', ''))}];")
     lines.append("}")

@@ -128,7 +128,7 @@ def journey_figures(model: m.CatalogModel, jid: str, mc: MaterialCatalog, clock:
         askers = list(dict.fromkeys(x.matter.id for x in xs))
         sources: dict[tuple[str, str], MaterialSource] = {}
 
-        def source(kind: str, ref: str) -> None:
+        def source(kind: str, ref: str, sources: dict[tuple[str, str], MaterialSource] = sources) -> None:
             name = department_name(ref) if kind == "department" else model.matters[ref].name
             sources.setdefault((kind, ref), MaterialSource(kind=kind, ref=ref, name=name))
 
@@ -137,8 +137,8 @@ def journey_figures(model: m.CatalogModel, jid: str, mc: MaterialCatalog, clock:
             src = x.material.source
             if src.kind == "issued_by" and src.ref in model.departments:
                 source("department", src.ref)
-            elif src.kind == "produced_by" and src.ref in model.results and model.results[src.ref].matter in model.matters:
-                source("matter", model.results[src.ref].matter)
+            elif src.kind == "produced_by" and src.ref in model.results and (owner := model.results[src.ref].matter) in model.matters:
+                source("matter", owner or "")
             elif member_results.get(key, x.matter.id) != x.matter.id:
                 source("matter", member_results[key])  # a matter of this journey produces it
             elif mc.provider_count(x):
@@ -158,9 +158,9 @@ def journey_figures(model: m.CatalogModel, jid: str, mc: MaterialCatalog, clock:
         times[mid] = days if days is not None else Fraction(0)
         matter_times.append(MatterTime(matter=mid, working_days=_days(days), basis=basis))
     serial = sum(times.values(), Fraction(0))
-    if cycle:
-        path, critical = [], None
-    else:
+    path: list[str] = []
+    critical: Fraction | None = None
+    if not cycle:
         path, critical = critical_path(dag.subgraph(members), times)
     target = clock.working_days(j.target) if j.target is not None else None
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cache
+from typing import Any
 
 from ..dsl import ast
 from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, lookup
 from ..dsl.normalize import normalize_name
 from . import model as m
-from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean
+from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean, related
 
 
 class Lowering:
@@ -78,12 +79,9 @@ class Lowering:
         else:
             zh = f"未知的声明类型“{text}”"
             en = f"unknown declaration kind '{text}'"
-        if suggestion:
-            zh += f"，是不是“{suggestion}”？"
-            en += f"; did you mean '{suggestion}'?"
         allowed_zh = "、".join(KINDS[k].zh for k in allowed)
         zh += f"（此处可用：{allowed_zh}）" if not suggestion else ""
-        self.error("unknown-keyword", zh, en, block.kind.span, suggestion=suggestion)
+        self.error("unknown-keyword", zh, en, block.kind.span, did_you_mean=suggestion)
         return None
 
     def fields(self, block: ast.Block, kind: str) -> tuple[dict[str, ast.Field], list[tuple[str, ast.Block]]]:
@@ -104,13 +102,10 @@ class Lowering:
                 suggestion = did_you_mean(text, spellings)
                 zh = f"“{KINDS[kind].zh}”中没有字段“{text}”"
                 en = f"a {kind} has no field '{text}'"
-                if suggestion:
-                    zh += f"，是不是“{suggestion}”？"
-                    en += f"; did you mean '{suggestion}'?"
-                else:
+                if not suggestion:
                     zh += "（可用字段：" + "、".join(w.zh for w in table.values()) + "）"
                     en += " (known fields: " + ", ".join(w.en for w in table.values()) + ")"
-                self.error("unknown-keyword", zh, en, member.key.span, suggestion=suggestion)
+                self.error("unknown-keyword", zh, en, member.key.span, did_you_mean=suggestion)
                 continue
             if canon in out:
                 first = out[canon]
@@ -208,9 +203,12 @@ class Lowering:
         return out
 
     def enum(self, field: ast.Field | None, table: str, value=None) -> str | None:
-        if field is None and value is None:
+        if value is not None:
+            v = value
+        elif field is not None:
+            v = self.one(field, "一个选项", "one option")
+        else:
             return None
-        v = value if value is not None else self.one(field, "一个选项", "one option")
         if v is None:
             return None
         word = v.text if isinstance(v, ast.Ref) else v.value if isinstance(v, ast.String) else None
@@ -223,9 +221,8 @@ class Lowering:
         zh = f"“{word if word else '该值'}”不是可用的选项，可用：" + "、".join(w.zh for w in options)
         en = f"'{word}' is not one of: " + ", ".join(w.en for w in options)
         if suggestion:
-            zh = f"“{word}”不是可用的选项，是不是“{suggestion}”？"
-            en = f"'{word}' is not an allowed value; did you mean '{suggestion}'?"
-        self.error("invalid-value", zh, en, v.span, suggestion=suggestion)
+            zh, en = f"“{word}”不是可用的选项", f"'{word}' is not an allowed value"
+        self.error("invalid-value", zh, en, v.span, did_you_mean=suggestion)
         return None
 
     def enums(self, field: ast.Field | None, table: str) -> list[str]:
@@ -334,7 +331,7 @@ class Lowering:
                     f"{KINDS[kind].zh}“{node.id}”重复定义",
                     f"{kind} '{node.id}' is defined twice",
                     node.loc,
-                    related=[Related(existing.loc, "另一处定义在这里", "the other definition is here")],
+                    related=related(existing.loc, "另一处定义在这里", "the other definition is here"),
                 )
             )
             return
@@ -386,7 +383,7 @@ class Lowering:
             if aid in node.articles:
                 self.diagnostics.append(
                     diag("duplicate-id", f"法规“{lid}”的条款“{aid}”重复定义", f"article '{aid}' of law '{lid}' is defined twice", art.loc,
-                         related=[Related(node.articles[aid].loc, "另一处定义在这里", "the other definition is here")])
+                         related=related(node.articles[aid].loc, "另一处定义在这里", "the other definition is here"))
                 )
                 continue
             node.articles[aid] = art
@@ -580,7 +577,7 @@ class Lowering:
             self.diagnostics.append(
                 diag("duplicate-id", f"事项“{scope.matter.id}”中{KINDS[kind].zh}“{node.id}”重复定义",
                      f"{kind} '{node.id}' is defined twice in matter '{scope.matter.id}'", node.loc,
-                     related=[Related(existing.loc, "另一处定义在这里", "the other definition is here")])
+                     related=related(existing.loc, "另一处定义在这里", "the other definition is here"))
             )
             return False
         scope.names[table][node.id] = node
@@ -639,7 +636,7 @@ class Lowering:
         if cid is None:
             return
         node = m.Condition(id=cid, text=block.title.value if block.title else "")
-        node.loc = self.loc(block.name.span)
+        node.loc = self.loc(block.name.span if block.name else block.kind.span)
         if self.local(scope, "conditions", node, "condition"):
             matter.conditions.append(node)
             scope.blocks[id(block)] = node
@@ -661,7 +658,8 @@ class Lowering:
                 node.expr = ExprLowering(self, scope, node.id).lower(v)
         self.record_locs(node, block, f)
         if not node.text:
-            self.error("invalid-value", f"条件“{node.id}”缺少说明文字（写在名称后的引号里）", f"condition '{node.id}' needs a plain-language text (the quoted title)", block.name.span)
+            self.error("invalid-value", f"条件“{node.id}”缺少说明文字（写在名称后的引号里）", f"condition '{node.id}' needs a plain-language text (the quoted title)",
+                       block.name.span if block.name else block.kind.span)
 
     def result(self, matter: m.Matter, block: ast.Block) -> None:
         rid = self.declared_name(block)
@@ -677,7 +675,7 @@ class Lowering:
         self.record_locs(node, block, f)
         if matter.result is not None:
             self.error("duplicate-field", f"事项“{matter.id}”只能有一个结果", f"matter '{matter.id}' can issue only one result", block.kind.span,
-                       related=[Related(matter.result.loc, "第一个结果在这里", "the first result is here")])
+                       related=related(matter.result.loc, "第一个结果在这里", "the first result is here"))
             return
         matter.result = node
         self.register(self.catalog.results, node, "result")
@@ -686,7 +684,7 @@ class Lowering:
         f, _ = self.fields(block, "limits")
         if "block" in matter.limits.locs:
             self.error("duplicate-field", "一个事项只能有一个“时限”", "a matter has one limits block", block.kind.span,
-                       related=[Related(matter.limits.locs["block"], "第一个时限在这里", "the first limits block is here")])
+                       related=related(matter.limits.locs["block"], "第一个时限在这里", "the first limits block is here"))
             return
         node = m.Limits(statutory=self.duration(f.get("statutory")), promised=self.duration(f.get("promised")))
         self.record_locs(node, block, f)
@@ -767,7 +765,7 @@ class _Scope:
 
     def __init__(self, matter: m.Matter) -> None:
         self.matter = matter
-        self.names: dict[str, dict[str, object]] = {"facts": {}, "conditions": {}, "steps": {}, "materials": {}}
+        self.names: dict[str, dict[str, Any]] = {"facts": {}, "conditions": {}, "steps": {}, "materials": {}}
         self.blocks: dict[int, m.Condition] = {}
 
 
@@ -831,10 +829,7 @@ class ExprLowering:
                 break
         zh = f"事项“{self.scope.matter.id}”中没有事实或条件“{name}”{hint_zh}"
         en = f"matter '{self.scope.matter.id}' has no fact or condition '{name}'{hint_en}"
-        if suggestion:
-            zh += f"，是不是“{suggestion}”？"
-            en += f"; did you mean '{suggestion}'?"
-        self.err("unknown-reference", zh, en, span, suggestion=suggestion)
+        self.err("unknown-reference", zh, en, span, did_you_mean=suggestion)
 
     def ref(self, v: ast.Ref) -> m.Expr | None:
         name = normalize_name(v.text)
@@ -878,10 +873,7 @@ class ExprLowering:
             suggestion = did_you_mean(word, ids)
             zh = f"“{word}”不是事实“{fact.id}”的选项（可选：{'、'.join(ids)}）"
             en = f"'{word}' is not an option of fact '{fact.id}' (options: {', '.join(ids)})"
-            if suggestion:
-                zh += f"，是不是“{suggestion}”？"
-                en += f"; did you mean '{suggestion}'?"
-            self.err("type-error", zh, en, v.span, suggestion=suggestion)
+            self.err("type-error", zh, en, v.span, did_you_mean=suggestion)
             return None
         found = _describe(v)
         self.err(

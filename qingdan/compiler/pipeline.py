@@ -110,8 +110,8 @@ class FileUnit:
 
 def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
     text, problem = read_source(path, rel)
-    if problem:
-        return FileUnit(rel, None, [problem], [], None)
+    if text is None:
+        return FileUnit(rel, None, [problem] if problem else [], [], None)
     return _process_text(rel, text, config, options)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
-from .diagnostics import RULES, Diagnostic, Severity
+from .diagnostics import RULES, Diagnostic, Loc, Severity
 
 FORMAT_VERSION = "1.0"
 SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
@@ -143,12 +144,12 @@ def dumps_readable(value, flat_from: int, depth: int = 0, indent: str = "") -> s
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _sarif_region(loc) -> dict:
+def _sarif_region(loc: Loc) -> dict[str, int]:
     return {"startLine": loc.line, "startColumn": loc.col, "endLine": loc.end_line, "endColumn": max(loc.end_col, 1)}
 
 
-def _sarif_location(loc, message: str | None = None, ident: int | None = None) -> dict:
-    out = {"physicalLocation": {"artifactLocation": {"uri": loc.file, "uriBaseId": "PROJECTROOT"}, "region": _sarif_region(loc)}}
+def _sarif_location(loc: Loc, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": loc.file, "uriBaseId": "PROJECTROOT"}, "region": _sarif_region(loc)}}
     if message is not None:
         out["message"] = {"text": message}
     if ident is not None:

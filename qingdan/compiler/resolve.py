@@ -42,10 +42,7 @@ class Resolver:
         what_en = " or ".join(_TABLE_KIND[t] for t in tables)
         zh = f"{owner_zh}引用的{what_zh}“{name}”不存在"
         en = f"{owner_en} refers to {what_en} '{name}', which is not declared"
-        if suggestion:
-            zh += f"，是不是“{suggestion}”？"
-            en += f"; did you mean '{suggestion}'?"
-        self.diagnostics.append(diag("unknown-reference", zh, en, loc, suggestion=suggestion))
+        self.diagnostics.append(diag("unknown-reference", zh, en, loc, did_you_mean=suggestion))
 
     def run(self) -> list[Diagnostic]:
         c = self.c
@@ -103,8 +100,5 @@ class Resolver:
                         suggestion = did_you_mean(name, members)
                         zh = f"{who_zh}的先后顺序中的“{name}”不在它的事项列表里"
                         en = f"'{name}' in the order of {who_en} is not one of its matters"
-                        if suggestion:
-                            zh += f"，是不是“{suggestion}”？"
-                            en += f"; did you mean '{suggestion}'?"
-                        self.diagnostics.append(diag("unknown-reference", zh, en, loc, suggestion=suggestion))
+                        self.diagnostics.append(diag("unknown-reference", zh, en, loc, did_you_mean=suggestion))
         return self.diagnostics

@@ -1,8 +1,38 @@
-"""Rule documentation as Markdown: used by `qingdan explain`, the docs site and the catalog site."""
+"""Rule documentation: the Markdown of each rule's page, and the project its examples run in.
+
+Used by `qingdan explain`, the tool's docs (one page per rule) and the catalog site. Every
+rule's bad and good example is written to compile inside ``example_sources``: the shared
+declarations of ``EXAMPLE_PRELUDE`` (departments and a law the examples name) plus the
+example itself, so that a test can run each bad example (it must trigger the rule) and each
+good one (it must not).
+"""
 
 from __future__ import annotations
 
 from .diagnostics import Rule
+
+EXAMPLE_CONFIG = '[project]\nname = "示例"\nlevel = "市"\n'
+EXAMPLE_PRELUDE = """\
+部门 市场监管局 "市场监督管理局" { 层级: 市 }
+部门 城管局 "城市管理局" { 层级: 市 }
+部门 交通局 "交通运输局" { 层级: 市 }
+部门 卫健委 "卫生健康委员会" { 层级: 市 }
+法规 食品安全法 "中华人民共和国食品安全法" {
+  类型: 法律
+  条款 第三十五条 "国家对食品生产经营实行许可制度。"
+}
+"""
+# Rules whose examples are not rule files: a configuration file, or bytes that are not text.
+CONFIG_RULES = frozenset({"config-error"})
+NOT_TEXT_RULES = frozenset({"unreadable-file"})
+
+
+def example_sources(rule: Rule, which: str) -> dict[str, str]:
+    """The in-memory project in which ``rule``'s ``which`` ("bad" or "good") example runs."""
+    example = rule.bad if which == "bad" else rule.good
+    if rule.name in CONFIG_RULES:
+        return {"qingdan.toml": example, "prelude.qd": EXAMPLE_PRELUDE}
+    return {"qingdan.toml": EXAMPLE_CONFIG, "prelude.qd": EXAMPLE_PRELUDE, "example.qd": example}
 
 
 def rule_markdown(rule: Rule, lang: str = "zh") -> str:
@@ -23,10 +53,12 @@ def rule_markdown(rule: Rule, lang: str = "zh") -> str:
         lines += ["## 错误示例 Bad", "", "```", rule.bad.rstrip("\n"), "```", ""]
     if rule.good:
         lines += ["## 正确示例 Good", "", "```", rule.good.rstrip("\n"), "```", ""]
+    if rule.name not in CONFIG_RULES | NOT_TEXT_RULES and (rule.bad or rule.good):
+        lines += ["示例中用到的部门和法规 The examples use these declarations:", "", "```", EXAMPLE_PRELUDE.rstrip("\n"), "```", ""]
     lines += [
         "## 豁免 Waiver",
         "",
-        f"在问题所在行或上一行写 `# 豁免 {rule.name}: 理由`（英文 `# waive {rule.name}: reason`）。",
+        f"在问题所在行的行尾写 `# 豁免 {rule.name}: 理由`，或把它单独写在上一行（英文 `# waive {rule.name}: reason`）。",
         "",
         f"Severity can be changed in qingdan.toml: `[checks] {rule.name} = \"warning\"`.",
         "",

@@ -64,8 +64,9 @@ def read_source(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
 
     try:
         size = path.stat().st_size
-    except (OSError, RuntimeError) as e:
-        return None, problem(f"无法读取文件：{e.strerror or e}", f"cannot read file: {e.strerror or e}")
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symbolic link loop
+        why = getattr(e, "strerror", None) or e
+        return None, problem(f"无法读取文件：{why}", f"cannot read file: {why}")
     if size > MAX_FILE_BYTES:
         return None, problem(
             f"文件太大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），请拆分成多个文件",

@@ -46,7 +46,7 @@ def collect_waivers(path: str, text: str, comments: list[Comment]) -> tuple[list
         if not rule or rule not in RULES:
             s = did_you_mean(rule, RULES) if rule else None
             diags.append(diag("invalid-waiver", "豁免必须写出存在的规则名，如 # 豁免 too-many-visits: 理由",
-                              "a waiver must name an existing rule, e.g. # waive too-many-visits: reason", loc, suggestion=s))
+                              "a waiver must name an existing rule, e.g. # waive too-many-visits: reason", loc, did_you_mean=s))
             continue
         if not reason:
             diags.append(diag("invalid-waiver", f"豁免“{rule}”缺少理由：请在冒号后写明为什么接受这个问题",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .. import model as m
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean
-from .common import dept_en, dept_zh, first_by_loc, loc_key, plain, quote_list_en, quote_list_zh, related, value_loc
+from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean, related
+from .common import dept_en, dept_zh, first_by_loc, loc_key, plain, quote_list_en, quote_list_zh, value_loc
 from .registry import check
 
 # ---------------------------------------------------------------- scope keys
@@ -62,6 +62,10 @@ class ScopeKeys:
         return text
 
 
+def _loc_of(node: m.Node | None) -> m.Loc | None:
+    return node.loc if node is not None else None
+
+
 def _region_prefix(region: str | None) -> str:
     """Region codes nest by prefix: 330000 → 33, 330100 → 3301, 330102 → 330102."""
     if not region:
@@ -75,7 +79,7 @@ def _region_prefix(region: str | None) -> str:
 @dataclass
 class _Party:
     kind: str  # power / matter
-    node: m.Node
+    node: m.Power | m.Matter
     department: str
     level: str | None
     region: str  # region prefix
@@ -113,10 +117,12 @@ OVERLAP = Rule(
         "reported as a warning. The message names every department and points at every definition."
     ),
     bad=(
+        '权力 户外广告权 "户外广告设置审批" {\n  部门: 城管局\n}\n'
         '事项 户外广告审批 "户外广告设置审批" {\n  权力: 户外广告权\n  部门: 城管局\n}\n'
         '事项 交通户外广告许可 "户外广告设置许可" {\n  权力: 户外广告权\n  部门: 交通局\n}\n'
     ),
     good=(
+        '权力 户外广告权 "户外广告设置审批" {\n  部门: 城管局\n}\n'
         '事项 户外广告审批 "户外广告设置审批" {\n  权力: 户外广告权\n  部门: 城管局\n}\n'
         '# 交通局不再另设同一审批；公路用地范围内的广告由城管局征求交通局意见\n'
     ),
@@ -156,7 +162,7 @@ def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
         by_scope: dict[str, list[_Party]] = {}
         for party in parties:
             by_scope.setdefault(keys.key(party.node.name), []).append(party)
-        for scope, group in sorted(by_scope.items()):
+        for _scope, group in sorted(by_scope.items()):
             if len({pt.department for pt in group}) < 2:
                 continue
             out.extend(_same_level(catalog, kind, group, power_group))
@@ -170,7 +176,7 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
     cells: dict[tuple, list[_Party]] = {}
     for pt in group:
         cells.setdefault((pt.level, pt.region), []).append(pt)
-    for (level, region), cell in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+    for (level, _region), cell in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         if len({pt.department for pt in cell}) < 2:
             continue
         cell = sorted(cell, key=lambda pt: loc_key(pt.node.loc))
@@ -180,7 +186,7 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
                 power_group[pt.id] = gid
         else:
             # matters that only repeat an overlap already reported between their powers
-            groups = {power_group.get(pt.node.power or "") for pt in cell}
+            groups = {power_group.get(pt.node.power or "") if isinstance(pt.node, m.Matter) else None for pt in cell}
             if len(groups) == 1 and None not in groups:
                 continue
         depts = sorted({pt.department for pt in cell})
@@ -215,7 +221,7 @@ def _cross_level(catalog: Catalog, group: list[_Party], flagged_powers: set[str]
     out = []
     order = m.LEVEL_ORDER
     for pt in sorted(group, key=lambda p: loc_key(p.node.loc)):
-        if pt.division or pt.level is None or (pt.kind == "matter" and pt.node.power in flagged_powers):
+        if pt.division or pt.level is None or (isinstance(pt.node, m.Matter) and pt.node.power in flagged_powers):
             continue
         uppers = []
         for k in range(0, len(pt.region) + 1, 2):
@@ -400,7 +406,8 @@ UNIMPLEMENTED = Rule(
         "matter's `活动:` covers one of the entry's activities."
     ),
     bad='负面清单 N201 "未获许可不得从事食品经营" {\n  类型: 许可\n  活动: "食品经营"\n}\n',
-    good='负面清单 N201 "未获许可不得从事食品经营" {\n  类型: 许可\n  活动: "食品经营"\n  实施: 食品经营许可\n}\n',
+    good=('事项 食品经营许可 "食品经营许可" {\n  部门: 市场监管局\n}\n'
+          '负面清单 N201 "未获许可不得从事食品经营" {\n  类型: 许可\n  活动: "食品经营"\n  实施: 食品经营许可\n}\n'),
 )
 
 
@@ -478,7 +485,7 @@ def negative_list_contradiction(catalog: Catalog) -> Iterable[Diagnostic]:
                 f"禁止准入类负面清单事项“{n.id}”（主管部门{dept_zh(c, n.department)}）不能有实施的审批，但“实施:”写了{quote_list_zh(targets)}；禁止的活动不得许可",
                 f"prohibited negative-list entry '{n.id}' (department {dept_en(n.department)}) names {quote_list_en(targets)} under '实施:'; a prohibited activity cannot be licensed",
                 value_loc(n, "implemented_by"),
-                related=[r for t in targets for r in related((c.matters.get(t) or c.powers.get(t)).loc, f"“{t}”在这里定义", f"'{t}' is defined here")],
+                related=[r for t in targets for r in related(_loc_of(c.matters.get(t) or c.powers.get(t)), f"“{t}”在这里定义", f"'{t}' is defined here")],
             ))
     if not prohibited:
         return out
@@ -515,7 +522,7 @@ BASIS = Rule(
         "findings come under one rule."
     ),
     bad='事项 食品经营许可 "食品经营许可" {\n  依据: 食品安全法.第三十六条   # 法规中没有这一条\n}\n',
-    good=('法规 食品安全法 "中华人民共和国食品安全法" {\n  条款 第三十五条 "国家对食品生产经营实行许可制度。"\n}\n'
+    good=('# 法规 食品安全法 声明了 第三十五条\n'
           '事项 食品经营许可 "食品经营许可" {\n  依据: 食品安全法.第三十五条\n}\n'),
 )
 
@@ -532,17 +539,13 @@ def missing_legal_basis(catalog: Catalog) -> Iterable[Diagnostic]:
                 s = did_you_mean(cit.law, c.laws)
                 zh = f"{owner_zh}引用的法规“{cit.law}”没有声明（请用“法规 {cit.law} \"全称\" {{ … }}”声明它）"
                 en = f"{owner_en} cites law '{cit.law}', which is not declared"
-                if s:
-                    zh, en = zh + f"，是不是“{s}”？", en + f"; did you mean '{s}'?"
-                out.append(diag("missing-legal-basis", zh, en, cit.loc, suggestion=s))
+                out.append(diag("missing-legal-basis", zh, en, cit.loc, did_you_mean=s))
             elif cit.article is not None and cit.article not in law.articles:
                 s = did_you_mean(cit.article, law.articles)
                 zh = f"{owner_zh}引用的“{cit.law}.{cit.article}”不存在：法规“{cit.law}”中没有条款“{cit.article}”"
                 en = f"{owner_en} cites '{cit.law}.{cit.article}', but law '{cit.law}' has no article '{cit.article}'"
-                if s:
-                    zh, en = zh + f"，是不是“{s}”？", en + f"; did you mean '{s}'?"
                 out.append(diag("missing-legal-basis", zh, en, cit.loc,
-                                related=related(law.loc, f"法规“{cit.law}”在这里定义", f"law '{cit.law}' is defined here"), suggestion=s))
+                                related=related(law.loc, f"法规“{cit.law}”在这里定义", f"law '{cit.law}' is defined here"), did_you_mean=s))
 
     def need(node: m.Node, basis: list, zh: str, en: str) -> None:
         if not basis and "basis" not in node.locs:

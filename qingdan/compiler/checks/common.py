@@ -1,4 +1,4 @@
-"""Helpers the semantic checks share: locations, name comparison and how parties are named.
+"""Helpers the semantic checks share (``related`` is re-exported from diagnostics): locations, name comparison and how parties are named.
 
 The indexes several checks share (materials, calendar) are properties of the ``Catalog``.
 """
@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from .. import model as m
-from ..diagnostics import Loc, Related
+from ..diagnostics import Loc
 
 
 def value_loc(node: m.Node, field: str) -> Loc | None:
@@ -25,8 +25,6 @@ def first_by_loc(nodes):
     return min(nodes, key=lambda n: loc_key(n.loc))
 
 
-def related(loc: Loc | None, zh: str, en: str) -> list[Related]:
-    return [Related(loc, zh, en)] if loc is not None else []
 
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉、，,.。:：;；!！?？\-—_·/\\()（）\[\]【】]+")

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from .. import model as m
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Rule, Severity, diag
-from .common import dept_en, dept_zh, loc_key, related, value_loc
+from ..diagnostics import Diagnostic, Rule, Severity, diag, related
+from .common import dept_en, dept_zh, loc_key, value_loc
 from .registry import check
 
 # The common national shapes of matter codes:
@@ -96,7 +96,7 @@ def duplicate_code(catalog: Catalog) -> Iterable[Diagnostic]:
     c = catalog.model
     out = []
     for kind, table in (("matter", c.matters), ("power", c.powers), ("negative", c.negatives)):
-        by_code: dict[str, list[m.Node]] = {}
+        by_code: dict[str, list[m.Power | m.Matter | m.NegativeEntry]] = {}
         for node in table.values():
             if node.code:
                 by_code.setdefault(node.code.strip(), []).append(node)
@@ -131,8 +131,9 @@ VAGUE = Rule(
         "discretion (自由裁量) and cannot be evaluated, tested or turned into a decision table. Declare "
         "the facts it depends on and write the expression. A warning by default."
     ),
-    bad='条件 场所达标 "具有与经营规模相适应的经营场所"\n',
-    good='事实 经营面积 "经营场所面积（平方米）": 数字\n条件 场所达标 "经营场所面积不少于20平方米" {\n  当: 经营面积 >= 20\n}\n',
+    bad='事项 x "某审批" {\n  条件 场所达标 "具有与经营规模相适应的经营场所"\n}\n',
+    good=('事项 x "某审批" {\n  事实 经营面积 "经营场所面积（平方米）": 数字\n'
+          '  条件 场所达标 "经营场所面积不少于20平方米" {\n    当: 经营面积 >= 20\n  }\n}\n'),
 )
 
 

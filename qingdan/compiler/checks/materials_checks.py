@@ -14,10 +14,10 @@ import networkx as nx
 
 from .. import model as m
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Rule, Severity, diag
+from ..diagnostics import Diagnostic, Related, Rule, Severity, diag, related
 from ..graph import cycles, journey_order, order_cycle, topological
 from ..materials import Mention
-from .common import dept_en, dept_zh, loc_key, quote_list_en, quote_list_zh, related
+from .common import dept_en, dept_zh, loc_key, quote_list_en, quote_list_zh
 from .registry import check
 
 
@@ -86,7 +86,7 @@ def duplicate_material(catalog: Catalog) -> Iterable[Diagnostic]:
                     continue
                 seen_here.add(mention.key)
                 asked.setdefault(mention.key, []).append(mention)
-        for key, mentions in asked.items():
+        for mentions in asked.values():
             if len(mentions) < 2:
                 continue
             mentions.sort(key=lambda x: rank[x.matter.id])
@@ -257,7 +257,7 @@ def circular_certificate(catalog: Catalog) -> Iterable[Diagnostic]:
         links = [needs.edges[a, b]["mention"] for a, b in zip(cycle, cycle[1:])]
         chain_zh = " → ".join(f"“{x.matter.id}”需要“{b}”的“{x.material.name}”" for x, b in zip(links, cycle[1:]))
         chain_en = " → ".join(f"'{x.matter.id}' needs '{x.material.name}' from '{b}'" for x, b in zip(links, cycle[1:]))
-        depts = sorted({c.matters[n].department for n in cycle[:-1] if c.matters[n].department})
+        depts = sorted({d for n in cycle[:-1] if (d := c.matters[n].department)})
         primary = min(links, key=lambda x: loc_key(x.material.loc))
         others = sorted(set(comp) - set(cycle), key=order.__getitem__)
         more = len(others) - 10

@@ -12,10 +12,10 @@ from fractions import Fraction
 
 from .. import model as m
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Loc, Rule, Severity, diag
+from ..diagnostics import Diagnostic, Loc, Rule, Severity, diag, related
 from ..durations import as_written_en, as_written_zh, days_en, days_zh, matter_time
 from ..graph import critical_path, journey_order, order_cycle
-from .common import dept_en, dept_zh, loc_key, related, value_loc
+from .common import dept_en, dept_zh, loc_key, value_loc
 from .registry import check
 
 _CONVERSION_DOC = (
@@ -77,8 +77,8 @@ PROMISED = Rule(
         "The promised limit (承诺办结时限) is the service commitment and must not exceed the statutory "
         "limit (法定办结时限). The finding points at the promised value. " + _CONVERSION_DOC
     ),
-    bad='时限 {\n  法定: 20 工作日\n  承诺: 30 工作日\n}\n',
-    good='时限 {\n  法定: 20 工作日\n  承诺: 10 工作日\n}\n',
+    bad='事项 x "某审批" {\n  时限 {\n    法定: 20 工作日\n    承诺: 30 工作日\n  }\n}\n',
+    good='事项 x "某审批" {\n  时限 {\n    法定: 20 工作日\n    承诺: 10 工作日\n  }\n}\n',
 )
 
 
@@ -129,28 +129,28 @@ def steps_exceed_limit(catalog: Catalog) -> Iterable[Diagnostic]:
     clk = catalog.clock
     out = []
     for mt in c.matters.values():
-        timed = [st for st in mt.steps if st.duration is not None]
+        timed = [(st, st.duration) for st in mt.steps if st.duration is not None]
         if not timed:
             continue
         which = "promised" if mt.limits.promised is not None else "statutory" if mt.limits.statutory is not None else None
-        if which is None:
+        limit_d = mt.limits.promised or mt.limits.statutory
+        if which is None or limit_d is None:
             continue
-        limit_d = getattr(mt.limits, which)
         limit = clk.working_days(limit_d)
-        total = sum((clk.working_days(st.duration) for st in timed), Fraction(0))
+        total = sum((clk.working_days(d) for _, d in timed), Fraction(0))
         if total <= limit:
             continue
-        steps_zh = " + ".join(f"{st.id} {st.duration.zh()}" for st in timed)
-        steps_en = " + ".join(f"{st.id} {st.duration.en()}" for st in timed)
+        steps_zh = " + ".join(f"{st.id} {d.zh()}" for st, d in timed)
+        steps_en = " + ".join(f"{st.id} {d.en()}" for st, d in timed)
         kind_zh, kind_en = ("承诺时限", "promised limit") if which == "promised" else ("法定时限", "statutory limit")
-        depts = sorted({st.department for st in timed if st.department} | ({mt.department} if mt.department else set()))
+        depts = sorted({st.department for st, _ in timed if st.department} | ({mt.department} if mt.department else set()))
         out.append(diag(
             "steps-exceed-limit",
             f"事项“{mt.id}”（部门{'、'.join(dept_zh(c, d) for d in depts)}）的步骤依次办理共需 {days_zh(total)}（{steps_zh}），超过{kind_zh} {as_written_zh(limit_d, clk)}；请压缩步骤用时或合并步骤",
             f"the steps of matter '{mt.id}' (departments {', '.join(dept_en(d) for d in depts)}) take {days_en(total)} one after another ({steps_en}), more than its {kind_en} of {as_written_en(limit_d, clk)}",
             value_loc(mt.limits, which),
-            related=[r for st in timed for r in related(value_loc(st, "duration"), f"步骤“{st.id}”用时 {st.duration.zh()}（部门{dept_zh(c, st.department)}）",
-                                                       f"step '{st.id}' takes {st.duration.en()} (department {dept_en(st.department)})")],
+            related=[r for st, d in timed for r in related(value_loc(st, "duration"), f"步骤“{st.id}”用时 {d.zh()}（部门{dept_zh(c, st.department)}）",
+                                                          f"step '{st.id}' takes {d.en()} (department {dept_en(st.department)})")],
         ))
     return out
 
@@ -170,9 +170,11 @@ OVER_TARGET = Rule(
         "this rule at the order that closes the cycle, with the whole cycle in the message. "
         + _CONVERSION_DOC
     ),
-    bad=('一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n'
+    bad=('事项 企业设立登记 "企业设立登记" {\n  部门: 市场监管局\n  时限 { 法定: 15 工作日; 承诺: 3 工作日 }\n}\n事项 食品经营许可 "食品经营许可" {\n  部门: 市场监管局\n  时限 { 法定: 20 工作日; 承诺: 10 工作日 }\n}\n'
+         '一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n'
          '  先后: 企业设立登记 -> 食品经营许可   # 3 + 10 个工作日\n  目标: 5 工作日\n}\n'),
-    good=('一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n'
+    good=('事项 企业设立登记 "企业设立登记" {\n  部门: 市场监管局\n  时限 { 法定: 15 工作日; 承诺: 1 工作日 }\n}\n事项 食品经营许可 "食品经营许可" {\n  部门: 市场监管局\n  时限 { 法定: 20 工作日; 承诺: 3 工作日 }\n}\n'
+          '一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n'
           '  先后: 企业设立登记 -> 食品经营许可   # 1 + 3 个工作日\n  目标: 5 工作日\n}\n'),
 )
 
@@ -210,7 +212,7 @@ def journey_over_target(catalog: Catalog) -> Iterable[Diagnostic]:
             continue
         path_zh = " → ".join(f"{mid}（{days_zh(weights[mid])}）" for mid in path)
         path_en = " -> ".join(f"{mid} ({days_en(weights[mid])})" for mid in path)
-        depts = sorted({c.matters[mid].department for mid in path if mid in c.matters and c.matters[mid].department})
+        depts = sorted({d for mid in path if mid in c.matters and (d := c.matters[mid].department)})
         out.append(diag(
             "journey-over-target",
             f"一件事“{j.id}”的关键路径 {path_zh} 共 {days_zh(total)}，超过目标 {as_written_zh(j.target, clk)}（涉及部门{'、'.join(dept_zh(c, d) for d in depts) or '（无）'}）；"
@@ -256,7 +258,7 @@ def too_many_visits(catalog: Catalog) -> Iterable[Diagnostic]:
             ))
     for j in c.journeys.values():
         visiting = [c.matters[mid] for mid in dict.fromkeys(j.matters) if mid in c.matters and c.matters[mid].visits]
-        total = sum(mt.visits for mt in visiting)
+        total = sum(mt.visits or 0 for mt in visiting)
         if total <= 1:
             continue
         parts_zh = "、".join(f"“{mt.id}”（部门{dept_zh(c, mt.department)}）{mt.visits} 次" for mt in visiting)
