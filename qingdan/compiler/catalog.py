@@ -92,21 +92,6 @@ class Catalog:
         return build_graph(self.model, self.material_index)
 
     @cached_property
-    def matters_by_code(self) -> Mapping[str, tuple[m.Matter, ...]]:
-        by: dict[str, list[m.Matter]] = {}
-        for mt in self.model.matters.values():
-            if mt.code:
-                by.setdefault(mt.code, []).append(mt)
-        return MappingProxyType({k: tuple(v) for k, v in by.items()})
-
-    @cached_property
-    def matters_by_department(self) -> Mapping[str, tuple[m.Matter, ...]]:
-        by: dict[str, list[m.Matter]] = {}
-        for mt in self.model.matters.values():
-            by.setdefault(mt.department or "", []).append(mt)
-        return MappingProxyType({k: tuple(v) for k, v in by.items()})
-
-    @cached_property
     def responsibilities_by_power(self) -> Mapping[str, tuple[m.Responsibility, ...]]:
         by: dict[str, list[m.Responsibility]] = {}
         for r in self.model.responsibilities.values():
@@ -135,6 +120,7 @@ class Catalog:
         return self.model.powers.get(matter.power or "")
 
     def responsibilities_of(self, power_id: str) -> tuple[m.Responsibility, ...]:
+        """The responsibility-list entries of power ``power_id``."""
         return self.responsibilities_by_power.get(power_id, ())
 
     def citation_text(self, cit: m.Citation) -> str:

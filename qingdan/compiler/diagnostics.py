@@ -42,9 +42,6 @@ class Loc(NamedTuple):
     def sort_key(self) -> tuple[str, int, int]:
         return (self.file, self.line, self.col)
 
-    def as_dict(self) -> dict[str, str | int]:
-        return {"file": self.file, "line": self.line, "column": self.col, "end_line": self.end_line, "end_column": self.end_col}
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -64,10 +61,6 @@ class Rule:
     @property
     def docs_url(self) -> str:
         return f"https://qingdan.invalid/rules/{self.name}/"
-
-    @property
-    def docs_path(self) -> str:
-        return f"rules/{self.name}.md"
 
 
 RULES: dict[str, Rule] = {}

@@ -357,15 +357,11 @@ NO_RESPONSIBILITY = Rule(
 @check(NO_RESPONSIBILITY)
 def power_without_responsibility(catalog: Catalog) -> Iterable[Diagnostic]:
     c = catalog.model
-    by_power: dict[str, list[m.Responsibility]] = {}
-    for r in c.responsibilities.values():
-        if r.power:
-            by_power.setdefault(r.power, []).append(r)
     out = []
     for p in c.powers.values():
         if p.status.kind in ("cancel", "merge"):
             continue
-        entries = by_power.get(p.id, [])
+        entries = catalog.responsibilities_of(p.id)
         if not entries:
             out.append(diag(
                 "power-without-responsibility",
