@@ -2,6 +2,9 @@
 
 import json
 import os
+import subprocess
+import sys
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
@@ -76,8 +79,6 @@ def test_github_annotations(bad_project, cli):
 
 
 def test_junit(bad_project, cli):
-    from xml.etree import ElementTree
-
     r = cli("check", bad_project, "--format", "junit")
     root = ElementTree.fromstring(r.out.encode("utf-8"))
     case = root.find("testsuite/testcase")
@@ -157,6 +158,7 @@ def test_explain(cli):
     assert r.code == 0 and "# duplicate-id (QD005)" in r.out and "错误示例" in r.out
     r = cli("explain", "duplicat-id")
     assert r.code == 2 and "did you mean 'duplicate-id'" in r.err
+    assert "没有规则“duplicat-id”，是不是“duplicate-id”？" in r.err, "the suggestion in both languages"
     r = cli("explain")
     assert "QD001" in r.out and "syntax-error" in r.out
 
@@ -168,9 +170,6 @@ def test_explain(cli):
 ])
 def test_console_script_flushes_everything_and_keeps_the_exit_code(args, code, last_line):
     """The console script leaves with os._exit (no heap teardown): output must still be whole."""
-    import subprocess
-    import sys
-
     proc = subprocess.run([sys.executable, "-c", "from qingdan.cli import console_main; console_main()", *args],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == code, proc.stderr

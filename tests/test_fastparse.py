@@ -7,7 +7,6 @@ and programs, and deep nesting.
 """
 
 import dataclasses
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 from test_formatter import programs
 
-from qingdan.dsl import fastparse, parser
+from qingdan.dsl import fastparse, parser, tokens
 from qingdan.dsl.keywords import CHILDREN, KINDS
 from qingdan.dsl.normalize import normalize_source
 
@@ -46,13 +45,10 @@ def dump(x):
 
 def lark_items(norm: str):
     """The lark path's items for normalized text, or None when it rejects the text."""
-    parser._DEPTHS.clear()
     try:
         return parser._parser().parse(norm)
     except (UnexpectedInput, parser.DepthError):
         return None
-    finally:
-        parser._DEPTHS.clear()
 
 
 def fast_items(norm: str):
@@ -101,23 +97,10 @@ def assert_agree(text: str) -> bool:
     return fast is not None
 
 
-def parse_with(which: str, text: str):
-    """parser.parse with QINGDAN_PARSER set to ``which``."""
-    old = os.environ.get("QINGDAN_PARSER")
-    os.environ["QINGDAN_PARSER"] = which
-    try:
-        return parser.parse(text, "a.qd")
-    finally:
-        if old is None:
-            del os.environ["QINGDAN_PARSER"]
-        else:
-            os.environ["QINGDAN_PARSER"] = old
-
-
 def assert_parse_agrees(text: str):
     """The public parse() gives the same tree and the same problem on both paths."""
-    fast_tree, fast_problem = parse_with("fast", text)
-    lark_tree, lark_problem = parse_with("lark", text)
+    fast_tree, fast_problem = parser.parse(text, "a.qd")
+    lark_tree, lark_problem = parser.parse(text, "a.qd", fast=False)
     assert dump(fast_tree) == dump(lark_tree)
     assert fast_problem == lark_problem
     return fast_problem
@@ -134,7 +117,7 @@ def test_rule_file(path):
 
 
 def test_every_reserved_word_and_symbol_tokenizes_alike():
-    words = sorted(parser.KEYWORD_MEANING) + list("{}():;,.[]") + ["->", "→", "x", "_y", "x²", "1", "-2.5", "2024-01-31"]
+    words = sorted(tokens.KEYWORD_MEANING) + list("{}():;,.[]") + ["->", "→", "x", "_y", "x²", "1", "-2.5", "2024-01-31"]
     assert assert_agree("x: " + " ".join(words)) is False  # not a program, but the same tokens
     assert fast_tokens(" ".join(words)) is not None
 
@@ -169,7 +152,7 @@ def test_generated_programs(program):
 
 
 def spelled(rule: str):
-    return st.sampled_from(sorted(s for s, (r, _canon) in parser.KEYWORD_MEANING.items() if r == rule))
+    return st.sampled_from(sorted(s for s, (r, _canon) in tokens.KEYWORD_MEANING.items() if r == rule))
 
 
 SEP = st.sampled_from([" ", " ", " ", "  ", "\n  ", " # 注释 (a\n"])
@@ -222,7 +205,7 @@ def declarations(text: str) -> list[str]:
 
 DECLARATIONS = [d for p in RULE_FILES for d in declarations(p.read_text(encoding="utf-8")) if len(d) < 3000]
 PIECE = re.compile(f"(?:{parser._MASTER.pattern})|.", re.S)  # tokens, whitespace and comments, or one character
-VOCABULARY = sorted(parser.KEYWORD_MEANING) + list("{}():;,.[]") + ["->", "→", "x", "1", "2024-01-01", '"s"', "“s”", "「s」"]
+VOCABULARY = sorted(tokens.KEYWORD_MEANING) + list("{}():;,.[]") + ["->", "→", "x", "1", "2024-01-01", '"s"', "“s”", "「s」"]
 STRAY = list('{}:;,"“”「」()（）：，；、【】〔〕#＃＂[]-.→\\\n \t') + ["\u3000", "\ufeff", "１", "Ａ", "²", "@", "非", "天"]
 
 
@@ -323,27 +306,31 @@ def test_parse_takes_the_fast_path(monkeypatch):
     def no_lark():
         raise AssertionError("lark was used")
 
-    monkeypatch.delenv("QINGDAN_PARSER", raising=False)
     monkeypatch.setattr(parser, "_parser", no_lark)
     tree, problem = parser.parse('部门 a "A" { 层级: 市 }')
     assert problem is None and tree.items[0].name.text == "a"
 
 
-def test_environment_forces_the_lark_path(monkeypatch):
-    def no_fast(text):
-        raise AssertionError("the fast parser was used")
-
-    monkeypatch.setenv("QINGDAN_PARSER", "lark")
-    monkeypatch.setattr(fastparse, "parse_items", no_fast)
-    tree, problem = parser.parse('部门 a "A" { 层级: 市 }')
+def test_fast_false_takes_the_lark_path(monkeypatch):
+    fast_calls = []
+    monkeypatch.setattr(parser, "parse_items", lambda text: fast_calls.append(text) or [])
+    tree, problem = parser.parse('部门 a "A" { 层级: 市 }', fast=False)
     assert problem is None and tree.items[0].name.text == "a"
+    assert fast_calls == []
 
 
 def test_unexpected_failure_falls_back_to_lark(monkeypatch):
     def broken(text):
         raise RuntimeError("bug")
 
-    monkeypatch.delenv("QINGDAN_PARSER", raising=False)
-    monkeypatch.setattr(fastparse, "parse_items", broken)
+    monkeypatch.setattr(parser, "parse_items", broken)
     tree, problem = parser.parse('部门 a "A" { 层级: 市 }')
     assert problem is None and tree.items[0].name.text == "a"
+
+
+def test_the_lark_path_keeps_no_depths_between_parses():
+    """A parse that stops on too deep a nesting leaves nothing behind for the next one."""
+    too_deep, deepest = NESTINGS["parens"](parser.MAX_DEPTH + 1)[0], NESTINGS["parens"](parser.MAX_DEPTH)[0]
+    for _ in range(2):
+        assert parser.parse(f"x: {too_deep}", fast=False)[1] is not None
+        assert parser.parse(f"x: {deepest}", fast=False)[1] is None

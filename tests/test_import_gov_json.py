@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, shared_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_support import catalog_json, compiled, list_rows, problems, report, rules_found
 
 from qingdan.compiler import model as m
+from qingdan.dsl.formatter import format_source
+from qingdan.importers import writer
 from qingdan.importers.gov_json import GovJsonReader
-from qingdan.importers.records import citations
+from qingdan.importers.records import citations, clean, one_line
+from qingdan.importers.report import problem_line, report_json
 from qingdan.importers.writer import identifier, write_project
 
 
@@ -27,13 +32,9 @@ def sample_records(shared: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sample_import(tmp_path_factory):
-    from conftest import shared_dir
-
     shared = shared_dir()
     if shared is None:
         pytest.skip("shared/ not found: set QINGDAN_SHARED to the shared folder to run the sample import tests")
-    from conftest import run_cli
-
     root = tmp_path_factory.mktemp("sample")
     out, build = root / "project", root / "build"
     src = shared / "data" / "gd-province-sample.jsonl"
@@ -60,11 +61,9 @@ def test_sample_import_compiles_without_language_errors_and_with_real_findings(s
 
 
 def test_sample_files_are_per_department_ascii_named_and_formatted(sample_import):
-    from qingdan.dsl.formatter import format_source
-
     records, out, _, _ = sample_import
     files = sorted(p.name for p in out.glob("*.qd"))
-    depts = sorted({r["DEPT_NAME"]for r in records})
+    depts = sorted({r["DEPT_NAME"] for r in records})
     assert len([f for f in files if f.startswith("dept-")]) == len(depts)
     for f in files:
         assert f.isascii() and re.fullmatch(r"dept-\d{3}-[a-z0-9]+\.qd|laws\.qd", f), f
@@ -137,8 +136,6 @@ def test_sample_legal_bases_come_from_book_titles(sample_import):
 
 def test_sample_build_refuses_without_baseline_and_names_the_real_errors(sample_import, tmp_path, cli):
     records, _, _, _ = sample_import
-    from conftest import shared_dir
-
     out = tmp_path / "strict"
     assert cli("import", "gov-json", str(shared_dir() / "data" / "gd-province-sample.jsonl"), "--out", str(out)).code == 0
     toml = (out / "qingdan.toml").read_text(encoding="utf-8")
@@ -149,8 +146,6 @@ def test_sample_build_refuses_without_baseline_and_names_the_real_errors(sample_
 
 
 def test_the_same_input_gives_byte_identical_projects(tmp_path, shared):
-    from conftest import run_cli
-
     src = shared / "data" / "gd-province-sample.jsonl"
     for name in ("a", "b"):
         assert run_cli("import", "gov-json", str(src), "--out", str(tmp_path / name)).code == 0
@@ -230,6 +225,38 @@ def test_unknown_fields_are_kept_as_comments_and_listed(tmp_path):
     assert report(tmp_path / "p")["fields"]["NEW_FIELD"] == "事项 注释（未知字段）"
 
 
+def test_a_problem_reads_the_same_in_both_languages_in_the_text_and_the_json_report():
+    result = GovJsonReader("x.jsonl").read_bytes(json.dumps(_record(handle_time="约7天"), ensure_ascii=False).encode("utf-8"))
+    (p,) = result.problems
+    assert problem_line(p, "zh") == ("第 1 行 11440000006940116U2440102002003：[bad-time] 无法识别的时限“约7天”（应为如“20(工作日)”“5 自然日”“4 小时”）"
+                                     "（handle_time=“约7天”）——该值未导入，原文保留在注释中")
+    assert problem_line(p, "en") == ("line 1 11440000006940116U2440102002003: [bad-time] unreadable time limit '约7天' (expected e.g. "
+                                     "'20(工作日)', '5 自然日', '4 小时') (handle_time='约7天') - value not imported; the original is kept as a comment")
+    (doc,) = json.loads(report_json(result))["problems"]
+    assert (doc["message_zh"], doc["message_en"]) == (p.message.zh, p.message.en)
+    assert (doc["action"], doc["action_en"]) == ("omitted", "value not imported; the original is kept as a comment")
+
+
+def test_workers_not_the_environment_decide_whether_files_are_formatted_in_worker_processes(tmp_path, monkeypatch):
+    pools: list[int] = []
+
+    class Pool(ProcessPoolExecutor):
+        def __init__(self, workers, **kw):
+            pools.append(workers)
+            super().__init__(workers, **kw)
+
+    monkeypatch.setattr(writer, "ProcessPoolExecutor", Pool)
+    monkeypatch.setenv("QINGDAN_WORKERS", "1")  # read by the command line only
+    recs = [_record(TASK_CODE=f"11440000006940116U24401020020{i:02d}", TASK_NAME=f"事项{i}", DEPT_NAME=f"部门{i % 3}") for i in range(6)]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs).encode("utf-8")
+    write_project(GovJsonReader("x.jsonl").read_bytes(data), tmp_path / "one", workers=1)
+    assert pools == []
+    write_project(GovJsonReader("x.jsonl").read_bytes(data), tmp_path / "two", workers=2)
+    assert pools == [2]
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert one == {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()} and len(one) == 7  # 3 departments, laws, toml, 2 reports
+
+
 def test_nothing_importable_is_a_usage_error_and_writes_nothing(tmp_path, cli):
     src = _write_lines(tmp_path / "junk.jsonl", ["not json", "{"])
     r = cli("import", "gov-json", str(src), "--out", str(tmp_path / "out"))
@@ -281,8 +308,6 @@ _TEXT = st.text(alphabet=st.sampled_from(list('食品经营许可证核发法第
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(names=st.lists(_TEXT, min_size=1, max_size=4), materials=st.lists(_TEXT, max_size=4), dept=_TEXT, condition=_TEXT)
 def test_any_text_imports_into_a_project_that_compiles_and_keeps_it(tmp_path_factory, names, materials, dept, condition):
-    from qingdan.importers.records import clean, one_line
-
     recs = [_record(TASK_CODE=f"11440000006940116U24401020020{i:02d}", TASK_NAME=n, DEPT_NAME=dept, material_intro=materials,
                     accept_standard=condition, handle_location=condition, CATANAME=n, parentCatalogId=None)
             for i, n in enumerate(names)]

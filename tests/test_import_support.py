@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
+from qingdan.compiler import CompileResult
 from qingdan.compiler import compile as compile_project
 from qingdan.compiler.diagnostics import RULES
 
@@ -16,14 +18,15 @@ LANGUAGE_RULES = {name for name, rule in RULES.items() if rule.code.startswith("
 LANGUAGE_RULES -= {"unused-waiver", "constant-condition"}
 
 
-def compiled(project: Path):
+def compiled(project: Path) -> CompileResult:
+    """The compiled project, asserting that the importer wrote nothing the language rejects."""
     result = compile_project(project)
     language = [f"{d.loc.file}:{d.loc.line}: {d.rule}: {d.message_en}" for d in result.diagnostics if d.rule in LANGUAGE_RULES]
     assert not language, "generated files have language errors:\n" + "\n".join(language[:10])
     return result
 
 
-def rules_found(result) -> dict[str, int]:
+def rules_found(result: CompileResult) -> dict[str, int]:
     out: dict[str, int] = {}
     for d in result.diagnostics:
         out[d.rule] = out.get(d.rule, 0) + 1
@@ -35,11 +38,11 @@ def list_rows(build: Path, stem: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def catalog_json(build: Path) -> dict:
+def catalog_json(build: Path) -> dict[str, Any]:
     return json.loads((build / "catalog.json").read_text(encoding="utf-8"))
 
 
-def report(project: Path) -> dict:
+def report(project: Path) -> dict[str, Any]:
     return json.loads((project / "import-report.json").read_text(encoding="utf-8"))
 
 

@@ -5,13 +5,15 @@ trip of qingdan's own list exports."""
 from __future__ import annotations
 
 import csv
+import datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from openpyxl import Workbook
 from test_import_support import compiled, list_rows, problems, report, rules_found
 
-from qingdan.importers.table import read_table, split_duties
+from qingdan.importers.table import TableError, read_table, split_duties
 from qingdan.lists import columns as col
 
 REPO = Path(__file__).resolve().parent.parent
@@ -255,8 +257,6 @@ def test_sheet_option(tmp_path):
     wb.save(tmp_path / "s.xlsx")
     assert [p.name for p in read_table(tmp_path / "s.xlsx", "power").powers.values()] == ["排污许可"]
     assert [p.name for p in read_table(tmp_path / "s.xlsx", "power", sheet="清单").powers.values()] == ["排污许可"]
-    from qingdan.importers.table import TableError
-
     with pytest.raises(TableError) as e:
         read_table(tmp_path / "s.xlsx", "power", sheet="说明")
     assert "表头" in e.value.zh
@@ -268,8 +268,6 @@ def test_sheet_option(tmp_path):
 # ---------------------------------------------------------------- round trip of qingdan's own exports
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
-    from conftest import run_cli
-
     out = tmp_path_factory.mktemp("fixture") / "build"
     r = run_cli("build", str(FIXTURE), "-o", str(out), "-q", "--no-site")
     assert r.code == 0, r.output
@@ -309,8 +307,6 @@ def test_negative_list_export_reads_back(fixture_build, tmp_path, cli):
 
 
 def test_power_status_and_dates(tmp_path, cli):
-    import datetime
-
     src = _workbook(tmp_path / "s.xlsx", "清单", [
         ["事项名称", "实施主体", "权力类型", "权力状态", "生效日期", "失效日期"],
         ["甲许可", "某局", "行政许可", "保留", datetime.datetime(2024, 1, 1), "2030年12月31日"],

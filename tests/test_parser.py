@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from qingdan.dsl import ast
 from qingdan.dsl.normalize import normalize_source
-from qingdan.dsl.parser import MAX_DEPTH, parse
+from qingdan.dsl.parser import MAX_DEPTH, parse, parse_recovering
 
 
 def only(text):
@@ -117,8 +117,6 @@ def test_deep_nesting_is_an_error_not_a_crash():
 
 
 def test_recovery_reports_each_broken_declaration_and_keeps_the_rest():
-    from qingdan.dsl.parser import parse_recovering
-
     text = '部门 a "A" {\n  层级: 市\n}\n\n部门 b "B" {\n  层级: : 市\n}\n\n部门 c "C" {\n  上级: a\n}\n\n部门 d "D" {\n  上级: b\n'
     tree, problems = parse_recovering(text)
     assert [b.name.text for b in tree.items] == ["a", "c"]

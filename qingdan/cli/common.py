@@ -1,12 +1,13 @@
-"""What the commands share: options, compiling a project or exiting, reports and exit codes.
+"""What the commands share: options, compiling a project or exiting, reports, exit codes and messages.
 
 Exit codes: 0 clean, 1 findings at or above the fail level (or a failed build/test),
 2 usage error or unreadable input.
 
 ``CliContext`` carries what the entry point decides for the whole process (click's
-``ctx.obj``): the console script sets ``short_lived`` so that compiling freezes the
-compiled objects out of the garbage collector (see ``qingdan.cli.console_main``), and
-the ``QINGDAN_WORKERS`` and ``QINGDAN_PARSER`` environment variables are read here once.
+``ctx.obj``): only the console script sets ``short_lived``, so that compiling freezes
+the compiled objects out of the garbage collector (see ``qingdan.cli.console_main``).
+The ``QINGDAN_WORKERS`` and ``QINGDAN_PARSER`` environment variables are read here and
+nowhere else: the library takes ``CompileOptions``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 import click
 
@@ -24,6 +25,9 @@ from ..compiler import CompileOptions, CompileResult, UsageError, compile
 from ..compiler.diagnostics import Severity
 from ..compiler.report import FORMATS, render, render_text
 from ..compiler.text import say
+
+if TYPE_CHECKING:
+    import jinja2
 
 FAIL_LEVELS = ("error", "warning", "info", "none")
 
@@ -39,18 +43,21 @@ class CliContext:
     short_lived: bool = False  # the console script: the process ends right after the command
 
     def compile_options(self, checks: bool = True) -> CompileOptions:
+        """How the commands compile: ``checks`` or not, and what the process and the environment ask for."""
         workers = 1 if os.environ.get("QINGDAN_WORKERS") == "1" else None
         parser = "lark" if os.environ.get("QINGDAN_PARSER") == "lark" else "fast"
         return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived)
 
 
 def cli_context() -> CliContext:
+    """The settings of this run (click's ``ctx.obj``), or the defaults outside a command."""
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_object(CliContext) if ctx is not None else None
     return obj if obj is not None else CliContext()
 
 
 def fail_usage(message: str) -> NoReturn:
+    """Print ``qingdan: message`` to standard error and exit 2."""
     click.echo(f"qingdan: {message}", err=True)
     sys.exit(2)
 
@@ -79,6 +86,7 @@ def compile_structure_or_exit(path: str | Path, lang: str | None) -> CompileResu
 
 
 def exit_code(result: CompileResult, fail_on: str) -> int:
+    """1 when a finding not waived is at least as severe as ``fail_on``, else 0."""
     if fail_on == "none":
         return 0
     threshold = Severity(fail_on).rank
@@ -89,6 +97,7 @@ def exit_code(result: CompileResult, fail_on: str) -> int:
 
 
 def report(result: CompileResult, fmt: str, lang: str | None, stream: IO[str] | None = None) -> str:
+    """Print the diagnostics in ``fmt``; returns the language used (``lang``, else the project's)."""
     lang = lang or result.config.lang
     text = render(fmt, result.diagnostics, result.files, lang, result.config.name)
     click.echo(text, nl=False, file=stream)
@@ -116,3 +125,15 @@ def compile_for_output(path: str, date: str | None, templates: str | None, fmt: 
         click.echo("qingdan: " + say(lang, nothing_zh, nothing_en), err=True)
         sys.exit(1)
     return result, lang
+
+
+def template_error_message(error: jinja2.TemplateError, lang: str) -> str:
+    """What is wrong with a project's own template, from the jinja2 error."""
+    import jinja2  # loaded already by the generators that raised the error; at the top it adds about 15 ms to every start-up
+
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{Path(error.filename).name if error.filename else error.name}:{error.lineno}"
+        return say(lang, f"模板 {where} 有语法错误：{error.message}", f"template {where} has a syntax error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return say(lang, f"找不到模板 {error.name}", f"template not found: {error.name}")
+    return say(lang, f"模板渲染失败：{error}", f"a template failed to render: {error}")

@@ -14,6 +14,16 @@ from ..dsl.formatter import FormatError, format_source
 from ..fsutil import atomic_write
 
 
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", "check_only", is_flag=True, help="exit 1 if any file would change; write nothing")
+@click.option("--diff", "show_diff", is_flag=True, help="print a unified diff of the changes; write nothing")
+@click.option("--keywords", type=click.Choice(["zh", "en"]), default=None, help="translate keywords into this language")
+def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool, keywords: str | None) -> None:
+    """Rewrite rule files into the canonical layout, keeping every comment."""
+    sys.exit(format_paths(paths or (".",), check_only=check_only, show_diff=show_diff, keywords=keywords))
+
+
 def _rule_files(paths: Iterable[str]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
@@ -27,18 +37,18 @@ def _rule_files(paths: Iterable[str]) -> list[Path]:
 def format_paths(paths: Iterable[str], *, check_only: bool = False, show_diff: bool = False, keywords: str | None = None) -> int:
     """Format files in place (or only report with check/diff). Returns the exit code."""
     status = 0
-    changed = 0
     for p in _rule_files(paths):
         if not p.exists():
             click.echo(f"qingdan fmt: {p}: 文件不存在 / no such file", err=True)
             status = 2
             continue
         text, problem = read_source(p, str(p))
-        if problem:
-            loc = problem.loc
-            click.echo(f"{p}:{loc.line}:{loc.col}: {problem.message_zh} / {problem.message_en}", err=True)
+        if problem is not None:
+            line, col = (problem.loc.line, problem.loc.col) if problem.loc else (1, 1)
+            click.echo(f"{p}:{line}:{col}: {problem.message_zh} / {problem.message_en}", err=True)
             status = 2
             continue
+        assert text is not None  # read_source returns the text or a problem
         try:
             new = format_source(text, keywords)
         except FormatError as e:
@@ -48,7 +58,6 @@ def format_paths(paths: Iterable[str], *, check_only: bool = False, show_diff: b
             continue
         if new == text:
             continue
-        changed += 1
         if show_diff:
             diff = difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{p} (原文)", f"{p} (格式化后)")
             sys.stdout.writelines(diff)

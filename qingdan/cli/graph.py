@@ -26,7 +26,3 @@ def graph_command(path: str, fmt: str, output: str | None, lang: str | None) -> 
         atomic_write(output, text)
     else:
         click.echo(text, nl=False)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(graph_command)

@@ -7,7 +7,9 @@ import json
 import click
 
 from ..compiler.diagnostics import did_you_mean
-from .common import fail_usage, lang_option
+from ..compiler.journeys import render_text
+from ..compiler.text import did_you_mean_suffix
+from .common import compile_structure_or_exit, fail_usage, lang_option
 
 
 @click.command("journey")
@@ -17,25 +19,17 @@ from .common import fail_usage, lang_option
 @lang_option
 def journey_command(path: str, name: str, fmt: str, lang: str | None) -> None:
     """Print the figures of journey NAME (its identifier or its title) in the project at PATH."""
-    from ..compiler.journeys import render_text
-    from .common import compile_structure_or_exit
-
     result = compile_structure_or_exit(path, lang)
     catalog = result.catalog
     lang = lang or result.config.lang
     jid = name if name in catalog.journeys else next((j.id for j in catalog.journeys.values() if j.name == name), None)
     if jid is None:
         known = sorted(catalog.journeys)
-        s = did_you_mean(name, known + [j.name for j in catalog.journeys.values()])
+        suffix = did_you_mean_suffix(did_you_mean(name, known + [j.name for j in catalog.journeys.values()]))
         listing = "、".join(known) if known else "（无）"
-        fail_usage(f"没有一件事“{name}”" + (f"，是不是“{s}”？" if s else "") + f"（已声明：{listing}） / "
-                   f"no journey '{name}'" + (f"; did you mean '{s}'?" if s else ""))
+        fail_usage(f"没有一件事“{name}”{suffix.zh}（已声明：{listing}） / no journey '{name}'{suffix.en}")
     figures = catalog.journey_figures(jid)
     if fmt == "json":
         click.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(figures, lang), nl=False)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(journey_command)

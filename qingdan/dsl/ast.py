@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
 
 @dataclass(slots=True)
@@ -145,7 +144,7 @@ class Paren:
     span: Span
 
 
-Value = Union[Ref, Number, String, Date, Bool, Quantity, Call, ListValue, Chain, BoolOp, Not, Compare, Member, Paren]
+Value = Ref | Number | String | Date | Bool | Quantity | Call | ListValue | Chain | BoolOp | Not | Compare | Member | Paren
 
 
 @dataclass(slots=True)
@@ -176,10 +175,6 @@ class Comment:
 @dataclass(slots=True)
 class File:
     path: str
-    items: list[Block]
+    items: list[Block | Field]  # the grammar admits a field at the top level; the compiler reports it
     comments: list[Comment] = field(default_factory=list)
     source: str = ""
-
-
-def value_span(v: Value) -> Span:
-    return v.span

@@ -8,15 +8,17 @@ error, on nesting deeper than MAX_DEPTH, on anything it does not expect, it rais
 lark grammar therefore stays the definition of the language and the only source of
 error messages; tests/test_fastparse.py checks that both paths agree.
 
-Tokens come from the same rules as the lark path's FastLexer (``TOKEN_PATTERNS``)
-and reserved words from the same table as the grammar's terminals
-(``KEYWORD_MEANING``). No token spans lines, so the text is tokenized line by line.
+Tokens come from the same rules as the lark path's FastLexer and reserved words
+from the same table as the grammar's terminals (both in tokens.py). No token spans
+lines, so the text is tokenized line by line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from .ast import (
     Block,
@@ -37,8 +39,9 @@ from .ast import (
     Ref,
     Span,
     String,
+    Value,
 )
-from .parser import KEYWORD_MEANING, MAX_DEPTH, TOKEN_PATTERNS, unquote
+from .tokens import KEYWORD_MEANING, MAX_DEPTH, TOKEN_PATTERNS, unquote
 
 MAX_BLOCK_NESTING = 100  # blocks nested deeper go to lark, which needs no recursion for them
 
@@ -72,6 +75,7 @@ _CONTINUES_ATOM = frozenset({"(", ".", "unit", "cmp_op", "in_op", "not_op", "and
 _QUOTES = frozenset('"“「')
 
 _Token = tuple[str, int, int, int]  # text, line, col, end_col (1-based, end exclusive)
+_Node = TypeVar("_Node", bound=Value)
 
 
 def tokenize(text: str) -> tuple[list[str], list[_Token]]:
@@ -184,10 +188,10 @@ class _Parser:
         pos += 1
         if kinds[pos] == ":":  # field: NAME ":" values
             self.pos = pos + 1
-            values, _depth = self.values()
+            field_values, _depth = self.values()
             text, line, col, end = head
-            last = values[-1].span
-            return Field(Ident(text, Span(line, col, line, end)), values, Span(line, col, last.end_line, last.end_col))
+            last = field_values[-1].span
+            return Field(Ident(text, Span(line, col, line, end)), field_values, Span(line, col, last.end_line, last.end_col))
         name = title = None
         if kinds[pos] == "NAME":
             name = tokens[pos]
@@ -199,15 +203,16 @@ class _Parser:
         kind = kinds[pos]
         if kind == "{":
             return self.block(head, name, title)
-        if name is None and title is None:
+        last_token = title or name
+        if last_token is None:
             raise Decline
-        values = None  # decl: NAME NAME [STRING] [":" values] | NAME STRING [":" values]
+        values: list[Value] | None = None  # decl: NAME NAME [STRING] [":" values] | NAME STRING [":" values]
         if kind == ":":
             self.pos = pos + 1
             values, _depth = self.values()
             last = values[-1].span
         else:
-            _text, line, col, end = title or name
+            _text, line, col, end = last_token
             last = Span(line, col, line, end)
         kind_ident = _ident(head)
         return Block(kind_ident, name and _ident(name), title and _string(title), None, values,
@@ -229,7 +234,7 @@ class _Parser:
         return block
 
     # ------------------------------------------------------------------ values
-    def values(self) -> tuple[list, int]:
+    def values(self) -> tuple[list[Value], int]:
         """value ("," value)*, with the deepest value's depth."""
         node, depth = self.value()
         items = [node]
@@ -242,7 +247,7 @@ class _Parser:
                 depth = d
         return items, depth
 
-    def value(self):
+    def value(self) -> tuple[Value, int]:
         """expr ("->" expr)*: a chain when there is an arrow."""
         kinds = self.kinds
         pos = self.pos
@@ -268,15 +273,15 @@ class _Parser:
                 depth = d
         return self.deep(Chain(items, arrows, _between(items[0].span, node.span)), depth)
 
-    def expr(self):
+    def expr(self) -> tuple[Value, int]:
         """and_expr (or_op and_expr)*"""
         return self.bool_chain("or", "or_op", self.and_expr)
 
-    def and_expr(self):
+    def and_expr(self) -> tuple[Value, int]:
         """not_expr (and_op not_expr)*"""
         return self.bool_chain("and", "and_op", self.not_expr)
 
-    def bool_chain(self, name: str, op_kind: str, operand):
+    def bool_chain(self, name: str, op_kind: str, operand: Callable[[], tuple[Value, int]]) -> tuple[Value, int]:
         """operand (op operand)*: one BoolOp for a run of the same operator."""
         node, depth = operand()
         if self.kinds[self.pos] != op_kind:
@@ -291,7 +296,7 @@ class _Parser:
                 depth = d
         return self.deep(BoolOp(name, op_text, items, _between(items[0].span, node.span)), depth)
 
-    def not_expr(self):
+    def not_expr(self) -> tuple[Value, int]:
         """not_op not_expr | comparison"""
         if self.kinds[self.pos] != "not_op":
             return self.comparison()
@@ -303,10 +308,11 @@ class _Parser:
         span = Span(line, col, operand.span.end_line, operand.span.end_col)
         return self.deep(Not(op_text, operand, span), depth)
 
-    def comparison(self):
+    def comparison(self) -> tuple[Value, int]:
         """atom [cmp_op atom | in_op list | not_op in_op list]"""
         left, depth = self.atom()
         kind = self.kinds[self.pos]
+        node: Compare | Member
         if kind == "cmp_op":
             op_text = self.tokens[self.pos][0]
             self.pos += 1
@@ -327,7 +333,7 @@ class _Parser:
             return left, depth
         return self.deep(node, max(depth, d))
 
-    def atom(self):
+    def atom(self) -> tuple[Value, int]:
         kind = self.kinds[self.pos]
         token = self.tokens[self.pos]
         if kind == "NAME":
@@ -352,6 +358,7 @@ class _Parser:
         if kind == "(":
             return self.paren()
         text, line, col, end = token
+        node: Date | Bool
         if kind == "DATE":
             node = Date(text, Span(line, col, line, end))
         elif kind == "true_kw":
@@ -379,7 +386,7 @@ class _Parser:
         self.pos = pos
         return Ref(parts, Span(line, col, end_line, end))
 
-    def call(self, name: _Token):
+    def call(self, name: _Token) -> tuple[Call, int]:
         """NAME "(" [values] ")", positioned on the "("."""
         self.pos += 1
         self.enter()
@@ -389,7 +396,7 @@ class _Parser:
         func = _ident(name)
         return self.deep(Call(func, args, Span(func.span.line, func.span.col, line, end)), depth)
 
-    def list_value(self):
+    def list_value(self) -> tuple[ListValue, int]:
         """"[" [values] "]" """
         _text, line, col, _end = self.expect("[")
         self.enter()
@@ -398,7 +405,7 @@ class _Parser:
         _text, end_line, _col, end = self.expect("]")
         return self.deep(ListValue(items, Span(line, col, end_line, end)), depth)
 
-    def paren(self):
+    def paren(self) -> tuple[Paren, int]:
         """"(" expr ")" """
         _text, line, col, _end = self.expect("(")
         self.enter()
@@ -408,7 +415,7 @@ class _Parser:
         return self.deep(Paren(inner, Span(line, col, end_line, end)), depth)
 
     @staticmethod
-    def deep(node, child_depth: int):
+    def deep(node: _Node, child_depth: int) -> tuple[_Node, int]:
         """The node with its depth, one more than its deepest child's; too deep declines."""
         depth = child_depth + 1
         if depth > MAX_DEPTH:

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from . import ast
 from .keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
 from .normalize import normalize_name
-from .parser import parse
+from .parser import SyntaxProblem, parse
 
 INDENT = "  "
 ONE_LINE_WIDTH = 88
@@ -40,7 +40,9 @@ _FIELD_ENUM = {
 
 
 class FormatError(Exception):
-    def __init__(self, problem):
+    """The text has a syntax error (``problem``), so it cannot be formatted."""
+
+    def __init__(self, problem: SyntaxProblem) -> None:
         super().__init__(problem.message_en)
         self.problem = problem
 
@@ -130,7 +132,7 @@ class _Printer:
         return text + "  " + "  ".join(c.text for c in comments)
 
     # ------------------------------------------------------------ values
-    def value(self, v, enum: str | None = None) -> str:
+    def value(self, v: ast.Value, enum: str | None = None) -> str:
         if isinstance(v, ast.Ref):
             text = v.text
             if enum and len(v.parts) == 1:
@@ -175,7 +177,7 @@ class _Printer:
             return f"({self.value(v.inner)})"
         raise TypeError(type(v))  # pragma: no cover - the parser builds only these
 
-    def values(self, vs: list, enum: str | None) -> str:
+    def values(self, vs: list[ast.Value], enum: str | None) -> str:
         return ", ".join(self.value(v, enum) for v in vs)
 
     # ------------------------------------------------------------ members
@@ -195,22 +197,23 @@ class _Printer:
         table = FIELDS.get(kind or "", {})
         canon = lookup(table, normalize_name(f.key.text)) if kind else None
         key = self.word(table, f.key.text) if canon else f.key.text
-        enum = _FIELD_ENUM.get((kind, canon)) if canon else None
+        enum = _FIELD_ENUM.get((kind, canon)) if kind and canon else None
         return f"{key}: {self.values(f.values, enum)}"
 
     def one_line(self, block: ast.Block, kind: str | None, indent: str) -> str | None:
         body = block.body or []
-        if not body or len(body) > ONE_LINE_FIELDS or any(isinstance(m, ast.Block) for m in body):
+        fields = [m for m in body if isinstance(m, ast.Field)]
+        if not body or len(body) > ONE_LINE_FIELDS or len(fields) < len(body):
             return None
         found = self.first_comment_at_or_after(block.span.line)
         if found is not None and found < block.span.end_line:
             return None
-        text = self.header(block, kind) + " { " + "; ".join(self.field_text(f, kind) for f in body) + " }"
+        text = self.header(block, kind) + " { " + "; ".join(self.field_text(f, kind) for f in fields) + " }"
         if _width(indent + text) > ONE_LINE_WIDTH:
             return None
         return text
 
-    def member(self, m, parent: str | None, indent: str) -> None:
+    def member(self, m: ast.Field | ast.Block, parent: str | None, indent: str) -> None:
         if isinstance(m, ast.Field):
             text = self.field_text(m, parent)
             trailing = self.take_trailing_on(m.span.line, m.span.end_line)
@@ -247,7 +250,7 @@ class _Printer:
         self.lines.append(indent + self.with_trailing("}", closing))
         self.last_line = m.span.end_line
 
-    def body(self, members: list, kind: str | None, indent: str, end_line: int) -> None:
+    def body(self, members: list[ast.Field | ast.Block], kind: str | None, indent: str, end_line: int) -> None:
         for i, m in enumerate(members):
             pending = self.next_comment_line()
             first_line = min(pending, m.span.line) if pending is not None else m.span.line

@@ -274,14 +274,6 @@ def lookup(table: dict[str, Word], text: str) -> str | None:
     return None
 
 
-def spell(word: Word, lang: str) -> str:
-    return word.zh if lang == "zh" else word.en
-
-
-def is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 @dataclass
 class Vocabulary:
     """Derived lookup tables, built once."""

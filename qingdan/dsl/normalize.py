@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_TABLE.update({0x3000: " ", ord("、"): ",", ord("【"): "[", ord("】"): "]", ord("〔"): "[", ord("〕"): "]"})
-_TABLE = str.maketrans(_TABLE)
+_FULL_WIDTH: dict[int, int | str] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH.update({0x3000: " ", ord("、"): ",", ord("【"): "[", ord("】"): "]", ord("〔"): "[", ord("〕"): "]"})
+_TABLE = str.maketrans(_FULL_WIDTH)
 
 # strings ("…", ＂…＂, “…”, 「…」; possibly unterminated on their line) and comments (# or ＃)
 _PROTECTED = re.compile(r'''(["＂](?:[^"＂\\\n]|\\.)*["＂]?|“[^”\n]*”?|「[^」\n]*」?|[#＃][^\n]*)''')

@@ -6,24 +6,29 @@ a location and the tokens that were expected, phrased for people, not parsers.
 
 The lark grammar defines the language. A hand-written parser in fastparse.py builds
 the same trees several times faster and runs first; lark parses whatever it declines.
+Both take their tokens from tokens.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import groupby
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer
+from lark.common import LexerConf
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
 from . import ast
-from .keywords import RESERVED, UNITS
+from .fastparse import parse_items
+from .keywords import CHILDREN, KINDS
 from .normalize import normalize_source
-
-MAX_DEPTH = 64  # deepest expression nesting accepted
+from .tokens import MAX_DEPTH, TOKEN_PATTERNS, keyword_spellings, unquote
 
 _GRAMMAR_TEMPLATE = r"""
 start: _members
@@ -71,231 +76,109 @@ COMMENT: /#[^\n]*/
 """
 
 
-def _terminal_name(cls: str, i: int) -> str:
-    return f"KW_{cls.upper()}_{i}"
-
-
-def _grammar() -> tuple[str, dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
-    """Build the grammar text and the maps terminal -> (class, canonical) and spelling -> (class, canonical)."""
+def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
+    """The grammar text, and the map terminal -> (grammar rule, canonical word) of the reserved words."""
     lines = [_GRAMMAR_TEMPLATE]
     meaning: dict[str, tuple[str, str]] = {}
-    spelled: dict[str, tuple[str, str]] = {}
-    classes = {
-        "and_op": ["and"],
-        "or_op": ["or"],
-        "not_op": ["not"],
-        "in_op": ["in"],
-        "true_kw": ["true"],
-        "false_kw": ["false"],
-        "cmp_op": ["ge", "le", "gt", "lt", "eq", "ne"],
-    }
-    for rule, canons in classes.items():
+    for rule, words in groupby(keyword_spellings(), key=lambda word: word[0]):
         terms = []
-        for canon in canons:
-            for i, spelling in enumerate(RESERVED[canon].spellings()):
-                t = _terminal_name(canon, i)
-                lines.append(f'{t}: "{spelling}"')
-                meaning[t] = spelled[spelling] = (rule, canon)
-                terms.append(t)
+        for _rule, canon, i, spelling in words:
+            term = f"KW_{'UNIT_' if rule == 'unit' else ''}{canon.upper()}_{i}"
+            lines.append(f'{term}: "{spelling}"')
+            meaning[term] = (rule, canon)
+            terms.append(term)
         lines.append(f"{rule}: " + " | ".join(terms))
-    unit_terms = []
-    for canon, word in UNITS.items():
-        for i, spelling in enumerate(word.spellings()):
-            t = _terminal_name("unit_" + canon, i)
-            lines.append(f'{t}: "{spelling}"')
-            meaning[t] = spelled[spelling] = ("unit", canon)
-            unit_terms.append(t)
-    lines.append("unit: " + " | ".join(unit_terms))
-    return "\n".join(lines), meaning, spelled
+    return "\n".join(lines), meaning
 
 
-# KEYWORD_MEANING maps every reserved spelling, words and symbols such as ">=", to (class, canonical).
-GRAMMAR, TERMINAL_MEANING, KEYWORD_MEANING = _grammar()
-
-
-_TOKEN_CLASSES: tuple = (Token,)
-
-
-def _span_tok(tok: Token) -> ast.Span:
-    return ast.Span(tok.line, tok.column, tok.end_line, tok.end_column)
-
-
-def _ident(tok: Token) -> ast.Ident:
-    return ast.Ident(tok.value, ast.Span(tok.line, tok.column, tok.end_line, tok.end_column))
+GRAMMAR, TERMINAL_MEANING = _grammar()
 
 
 class DepthError(Exception):
-    def __init__(self, span: ast.Span):
+    """An expression nested deeper than MAX_DEPTH; ``span`` is the node that went too deep."""
+
+    def __init__(self, span: ast.Span) -> None:
         self.span = span
 
 
-def _node_span(x) -> ast.Span | None:
+# ---------------------------------------------------------------- building the tree
+@dataclass(slots=True)
+class _Nested:
+    """A composite expression with its nesting depth, while the lark path builds the tree.
+
+    The nodes have slots, so the depth travels beside the node, from one rule to the
+    rule that uses it, and is dropped when the node is placed into its parent.
+    """
+
+    node: ast.Value
+    depth: int
+
+
+_Built = ast.Value | _Nested  # what an expression rule returns: leaves (depth 0) stay bare
+_Children = list[Any]  # tokens, (canonical, spelling, token) pairs from unit/cmp_op, nodes, lists, None
+
+
+def _node(x: _Built) -> ast.Value:
+    return x.node if isinstance(x, _Nested) else x
+
+
+def _nodes(xs: Sequence[_Built]) -> list[ast.Value]:
+    return [x.node if isinstance(x, _Nested) else x for x in xs]
+
+
+def _list_node(x: _Built) -> ast.ListValue:
+    return cast(ast.ListValue, _node(x))  # the grammar puts a list after 'in'
+
+
+def _nested(node: ast.Value, children: Sequence[_Built]) -> _Nested:
+    """``node`` with its depth, one more than its deepest child's; too deep raises DepthError."""
+    depth = 1 + max((c.depth for c in children if isinstance(c, _Nested)), default=0)
+    if depth > MAX_DEPTH:
+        raise DepthError(node.span)
+    return _Nested(node, depth)
+
+
+def _span_tok(tok: Token) -> ast.Span:
+    return ast.Span(tok.line, tok.column, tok.end_line, tok.end_column)  # type: ignore[arg-type]  # FastLexer sets every position
+
+
+def _ident(tok: Token) -> ast.Ident:
+    return ast.Ident(tok.value, _span_tok(tok))
+
+
+def _node_span(x: Any) -> ast.Span | None:
     if x is None:
         return None
-    if isinstance(x, _TOKEN_CLASSES):
+    if isinstance(x, Token):
         return _span_tok(x)
     if isinstance(x, tuple):  # (canonical, text, token) from unit/cmp_op
         return _span_tok(x[-1])
     if isinstance(x, list):
         spans = [s for s in (_node_span(i) for i in x) if s]
         return spans[0].cover(spans[-1]) if spans else None
+    if isinstance(x, _Nested):
+        return x.node.span
     return x.span
 
 
-def _cover(children) -> ast.Span:
-    first = last = None
-    for c in children:
-        if c is not None and not (isinstance(c, list) and not c):
-            first = c
-            break
-    for c in reversed(children):
-        if c is not None and not (isinstance(c, list) and not c):
-            last = c
-            break
-    a, b = _node_span(first), _node_span(last)
-    return ast.Span(a.line, a.col, b.end_line, b.end_col)
-
-
-def _nodes(children):
-    """Children without punctuation tokens (keep_all_tokens keeps them)."""
-    return [c for c in children if not (isinstance(c, _TOKEN_CLASSES) and c.type not in _KEEP)]
+def _cover(children: _Children) -> ast.Span:
+    """From the start of the first child to the end of the last (absent and empty ones skipped)."""
+    present = [c for c in children if c is not None and not (isinstance(c, list) and not c)]
+    first, last = _node_span(present[0]), _node_span(present[-1])
+    assert first is not None and last is not None  # every rule has a child with a position
+    return ast.Span(first.line, first.col, last.end_line, last.end_col)
 
 
 _KEEP = {"NAME", "STRING", "NUMBER", "DATE", "ARROW"}
 
 
-class _Builder(Transformer):
-    """Bottom-up construction of the syntax tree, called by the LALR parser."""
-
-    def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
-
-    def start(self, c):
-        return [x for x in c if isinstance(x, ast.Block | ast.Field)]
-
-    def field(self, c):
-        key, values = _nodes(c)
-        return ast.Field(_ident(key), values, _cover(c))
-
-    def block(self, c):
-        kind, name, title = c[0], c[1], c[2]
-        body = [m for m in c[3:] if isinstance(m, ast.Block | ast.Field)]
-        lbrace = next(t for t in c[3:] if isinstance(t, _TOKEN_CLASSES) and t.type == "LBRACE")
-        block = ast.Block(_ident(kind), _opt_ident(name), _opt_string(title), body, None, _cover(c))
-        block.body_span = _span_tok(lbrace).cover(_node_span(c[-1]))
-        return block
-
-    def decl(self, c):
-        kind, name, title = c[0], c[1], c[2]
-        values = c[4] if len(c) > 4 else None
-        return ast.Block(_ident(kind), _ident(name), _opt_string(title), None, values, _cover(c))
-
-    def decl_untitled(self, c):
-        kind, title = c[0], c[1]
-        values = c[3] if len(c) > 3 else None
-        return ast.Block(_ident(kind), None, _string(title), None, values, _cover(c))
-
-    def values(self, c):
-        return [x for x in c if not (isinstance(x, _TOKEN_CLASSES) and x.type == "COMMA")]
-
-    def chain(self, c):
-        items = c[0::2]
-        arrows = [t.value for t in c[1::2]]
-        return _deep(ast.Chain(items, arrows, _cover(c)), items)
-
-    def or_expr(self, c):
-        return _deep(ast.BoolOp("or", c[1].value, c[0::2], _cover(c)), c[0::2])
-
-    def and_expr(self, c):
-        return _deep(ast.BoolOp("and", c[1].value, c[0::2], _cover(c)), c[0::2])
-
-    def not_expr(self, c):
-        return _deep(ast.Not(c[0].value, c[1], _cover(c)), [c[1]])
-
-    def compare(self, c):
-        left, (op, text, _tok), right = c
-        return _deep(ast.Compare(op, text, left, right, _cover(c)), [left, right])
-
-    def member(self, c):
-        left, op, options = c
-        return _deep(ast.Member(False, op.value, left, options, _cover(c)), [left, options])
-
-    def not_member(self, c):
-        left, nop, op, options = c
-        return _deep(ast.Member(True, f"{nop.value} {op.value}", left, options, _cover(c)), [left, options])
-
-    def number(self, c):
-        return _number(c[0])
-
-    def quantity(self, c):
-        num = _number(c[0])
-        canon, text, tok = c[1]
-        return ast.Quantity(num, canon, text, num.span.cover(_span_tok(tok)))
-
-    def string(self, c):
-        return _string(c[0])
-
-    def date(self, c):
-        return ast.Date(c[0].value, _span_tok(c[0]))
-
-    def true(self, c):
-        return ast.Bool(True, c[0].value, _span_tok(c[0]))
-
-    def false(self, c):
-        return ast.Bool(False, c[0].value, _span_tok(c[0]))
-
-    def call(self, c):
-        name, args = c[0], c[2]
-        args = args or []
-        return _deep(ast.Call(_ident(name), args, _cover(c)), args)
-
-    def list(self, c):
-        items = c[1] or []
-        return _deep(ast.ListValue(items, _cover(c)), items)
-
-    def paren(self, c):
-        return _deep(ast.Paren(c[1], _cover(c)), [c[1]])
-
-    def ref(self, c):
-        parts = [_ident(t) for t in c if t.type == "NAME"]
-        return ast.Ref(parts, _cover(c))
-
-    # operator words: keep the spelling the author used
-    def cmp_op(self, c):
-        return (TERMINAL_MEANING[c[0].type][1], c[0].value, c[0])
-
-    unit = cmp_op
-
-    def and_op(self, c):
-        return c[0]
-
-    or_op = not_op = in_op = true_kw = false_kw = and_op
-
-
-_DEPTHS: dict[int, int] = {}  # slots nodes keep their nesting depth in a side table
-
-
-def _deep(node, children):
-    depth = 1 + max((_DEPTHS.get(id(ch), 0) for ch in children), default=0)
-    if depth > MAX_DEPTH:
-        raise DepthError(node.span)
-    _DEPTHS[id(node)] = depth
-    return node
+def _without_punctuation(children: _Children) -> _Children:
+    """Children without punctuation tokens (keep_all_tokens keeps them)."""
+    return [c for c in children if not (isinstance(c, Token) and c.type not in _KEEP)]
 
 
 def _opt_ident(tok: Token | None) -> ast.Ident | None:
     return None if tok is None else _ident(tok)
-
-
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-
-
-def unquote(raw: str) -> str:
-    """The value of a string literal: quotes removed, escapes resolved in "..." strings."""
-    inner = raw[1:-1]
-    if raw.startswith('"') and "\\" in inner:
-        inner = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), inner)
-    return inner
 
 
 def _string(tok: Token) -> ast.String:
@@ -314,18 +197,122 @@ def _number(tok: Token) -> ast.Number:
     return ast.Number(value, tok.value, _span_tok(tok))
 
 
-# The token rules, in the order they are tried. FastLexer and the fast parser in
-# fastparse.py both build their regular expressions from this one table.
-TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("WS", r"[ \t\f\r\n]+"),
-    ("COMMENT", r"\#[^\n]*"),
-    ("STRING", r'"(?:[^"\\\n]|\\.)*"|“[^”\n]*”|「[^」\n]*」'),
-    ("DATE", r"\d{4}-\d{2}-\d{2}(?!\d)"),
-    ("NUMBER", r"-?\d+(?:\.\d+)?"),
-    ("NAME", r"[^\W\d]\w*"),
-    ("SYM", r"->|>=|<=|==|!=|[→≥≤≠{}():;,.\[\]<>=]"),
-)
+def _values(values: list[_Built] | None) -> list[ast.Value] | None:
+    return None if values is None else _nodes(values)
 
+
+class _Builder(Transformer):
+    """Bottom-up construction of the syntax tree, called by the LALR parser.
+
+    It keeps no state: composite expressions come back as ``_Nested`` (node and depth)
+    until their parent takes the node.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+
+    def start(self, c: _Children) -> list[ast.Block | ast.Field]:
+        return [x for x in c if isinstance(x, ast.Block | ast.Field)]
+
+    def field(self, c: _Children) -> ast.Field:
+        key, values = _without_punctuation(c)
+        return ast.Field(_ident(key), _nodes(values), _cover(c))
+
+    def block(self, c: _Children) -> ast.Block:
+        kind, name, title = c[0], c[1], c[2]
+        body = [m for m in c[3:] if isinstance(m, ast.Block | ast.Field)]
+        lbrace = next(t for t in c[3:] if isinstance(t, Token) and t.type == "LBRACE")
+        block = ast.Block(_ident(kind), _opt_ident(name), _opt_string(title), body, None, _cover(c))
+        block.body_span = _span_tok(lbrace).cover(_span_tok(c[-1]))
+        return block
+
+    def decl(self, c: _Children) -> ast.Block:
+        kind, name, title = c[0], c[1], c[2]
+        values = c[4] if len(c) > 4 else None
+        return ast.Block(_ident(kind), _ident(name), _opt_string(title), None, _values(values), _cover(c))
+
+    def decl_untitled(self, c: _Children) -> ast.Block:
+        kind, title = c[0], c[1]
+        values = c[3] if len(c) > 3 else None
+        return ast.Block(_ident(kind), None, _string(title), None, _values(values), _cover(c))
+
+    def values(self, c: _Children) -> list[_Built]:
+        return [x for x in c if not (isinstance(x, Token) and x.type == "COMMA")]
+
+    def chain(self, c: _Children) -> _Nested:
+        items = c[0::2]
+        arrows = [t.value for t in c[1::2]]
+        return _nested(ast.Chain(_nodes(items), arrows, _cover(c)), items)
+
+    def or_expr(self, c: _Children) -> _Nested:
+        return _nested(ast.BoolOp("or", c[1].value, _nodes(c[0::2]), _cover(c)), c[0::2])
+
+    def and_expr(self, c: _Children) -> _Nested:
+        return _nested(ast.BoolOp("and", c[1].value, _nodes(c[0::2]), _cover(c)), c[0::2])
+
+    def not_expr(self, c: _Children) -> _Nested:
+        return _nested(ast.Not(c[0].value, _node(c[1]), _cover(c)), [c[1]])
+
+    def compare(self, c: _Children) -> _Nested:
+        left, (op, text, _tok), right = c
+        return _nested(ast.Compare(op, text, _node(left), _node(right), _cover(c)), [left, right])
+
+    def member(self, c: _Children) -> _Nested:
+        left, op, options = c
+        return _nested(ast.Member(False, op.value, _node(left), _list_node(options), _cover(c)), [left, options])
+
+    def not_member(self, c: _Children) -> _Nested:
+        left, nop, op, options = c
+        return _nested(ast.Member(True, f"{nop.value} {op.value}", _node(left), _list_node(options), _cover(c)), [left, options])
+
+    def number(self, c: _Children) -> ast.Number:
+        return _number(c[0])
+
+    def quantity(self, c: _Children) -> ast.Quantity:
+        num = _number(c[0])
+        canon, text, tok = c[1]
+        return ast.Quantity(num, canon, text, num.span.cover(_span_tok(tok)))
+
+    def string(self, c: _Children) -> ast.String:
+        return _string(c[0])
+
+    def date(self, c: _Children) -> ast.Date:
+        return ast.Date(c[0].value, _span_tok(c[0]))
+
+    def true(self, c: _Children) -> ast.Bool:
+        return ast.Bool(True, c[0].value, _span_tok(c[0]))
+
+    def false(self, c: _Children) -> ast.Bool:
+        return ast.Bool(False, c[0].value, _span_tok(c[0]))
+
+    def call(self, c: _Children) -> _Nested:
+        name, args = c[0], c[2] or []
+        return _nested(ast.Call(_ident(name), _nodes(args), _cover(c)), args)
+
+    def list(self, c: _Children) -> _Nested:
+        items = c[1] or []
+        return _nested(ast.ListValue(_nodes(items), _cover(c)), items)
+
+    def paren(self, c: _Children) -> _Nested:
+        return _nested(ast.Paren(_node(c[1]), _cover(c)), [c[1]])
+
+    def ref(self, c: _Children) -> ast.Ref:
+        parts = [_ident(t) for t in c if t.type == "NAME"]
+        return ast.Ref(parts, _cover(c))
+
+    # operator words: keep the spelling the author used
+    def cmp_op(self, c: _Children) -> tuple[str, str, Token]:
+        return (TERMINAL_MEANING[c[0].type][1], c[0].value, c[0])
+
+    unit = cmp_op
+
+    def and_op(self, c: _Children) -> Token:
+        return c[0]
+
+    or_op = not_op = in_op = true_kw = false_kw = and_op
+
+
+# ---------------------------------------------------------------- lexing and parsing
 _MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in TOKEN_PATTERNS))
 
 
@@ -336,7 +323,7 @@ class FastLexer(Lexer):
     tests compare the two), about three times faster.
     """
 
-    def __init__(self, lexer_conf) -> None:
+    def __init__(self, lexer_conf: LexerConf) -> None:
         self.keywords: dict[str, str] = {}
         self.symbols: dict[str, str] = {}
         for term in lexer_conf.terminals:
@@ -348,7 +335,8 @@ class FastLexer(Lexer):
                     self.symbols[pattern.value] = term.name
         self.symbols["->"] = self.symbols["→"] = "ARROW"
 
-    def lex(self, data: str):
+    # lark's first custom-lexer interface: lex(text); lark wraps it
+    def lex(self, data: str) -> Iterator[Token]:  # type: ignore[override]
         keywords, symbols = self.keywords, self.symbols
         line, line_start = 1, 0
         pos, end = 0, len(data)
@@ -357,7 +345,7 @@ class FastLexer(Lexer):
             m = match(data, pos)
             if m is None:
                 raise UnexpectedCharacters(data, pos, line, pos - line_start + 1, allowed=None)
-            kind = m.lastgroup
+            kind = m.lastgroup or ""
             value = m.group()
             new_pos = m.end()
             if kind == "WS":
@@ -394,14 +382,13 @@ def _parser() -> Lark:
 
 @dataclass
 class SyntaxProblem:
+    """A syntax error: where, what (in Chinese and English), the tokens expected, the text found."""
+
     span: ast.Span
     message_zh: str
     message_en: str
     expected: list[str]
     found: str
-
-
-_COMMENT_RE = re.compile(r"#[^\n]*")
 
 
 def _comments(text: str) -> list[ast.Comment]:
@@ -411,7 +398,7 @@ def _comments(text: str) -> list[ast.Comment]:
         if "#" not in line:
             continue
         i, n = 0, len(line)
-        quote = None
+        quote: str | None = None
         while i < n:
             ch = line[i]
             if quote:
@@ -475,7 +462,8 @@ def _expected_words(expected: set[str]) -> tuple[list[str], list[str]]:
 def _problem_from(err: UnexpectedInput, text: str) -> SyntaxProblem:
     line, col = getattr(err, "line", 1) or 1, getattr(err, "column", 1) or 1
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         span = ast.Span(line, col, line, col + 1)
         hint_zh = hint_en = ""
         if ch in "“”「」\"":
@@ -525,15 +513,12 @@ def parse(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.
     norm = normalize_source(text)
     comments = _comments(norm)
     if fast:
-        from .fastparse import parse_items  # imported here: fastparse imports this module
-
         try:
             return ast.File(path, parse_items(norm), comments, text), None
-        except Exception:
+        except Exception:  # Decline, or a bug in the fast parser: lark decides
             pass
-    _DEPTHS.clear()
     try:
-        items = _parser().parse(norm)
+        items = cast("list[ast.Block | ast.Field]", _parser().parse(norm))  # what _Builder.start returns
     except UnexpectedInput as err:
         return ast.File(path, [], comments, text), _problem_from(err, norm)
     except DepthError as err:
@@ -544,15 +529,11 @@ def parse(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.
             [],
             "",
         )
-    finally:
-        _DEPTHS.clear()
     return ast.File(path, items, comments, text), None
 
 
 def _top_level_starts(text: str) -> list[int]:
     """Line numbers (1-based) where a top-level declaration starts at column 1."""
-    from .keywords import CHILDREN, KINDS
-
     words = sorted({s for k in CHILDREN[None] for s in KINDS[k].spellings()}, key=len, reverse=True)
     pattern = re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")[ \t]")
     return [i for i, line in enumerate(text.split("\n"), start=1) if pattern.match(line)]
@@ -574,7 +555,7 @@ def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) ->
     bounds = list(zip(starts, starts[1:] + [len(norm_lines) + 1]))
     if bounds[0][0] > 1:
         bounds.insert(0, (1, bounds[0][0]))
-    items: list[ast.Block] = []
+    items: list[ast.Block | ast.Field] = []
     problems: list[SyntaxProblem] = []
     for first, stop in bounds:
         chunk = "\n" * (first - 1) + "\n".join(norm_lines[first - 1 : stop - 1])

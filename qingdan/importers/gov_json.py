@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from ..compiler.text import Text
 from .records import (
     ConditionRec,
     ImportResult,
@@ -36,6 +38,7 @@ from .records import (
     clean,
     derive_levels,
     merge_cites,
+    most_common_level,
     one_line,
     parse_category,
     parse_duration,
@@ -88,7 +91,7 @@ _LOCATION_PREFIXES = ("办理地点：", "办理地点:", "地点：", "地点:"
 _NO_WINDOW = ("无线下办理窗口", "无线下窗口", "不设窗口")
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     """A JSON value as text: lists joined with 、, objects as compact JSON."""
     if isinstance(value, list):
         parts = [t for t in (_text(v) for v in value) if t]
@@ -100,7 +103,7 @@ def _text(value) -> str | None:
     return clean(value)
 
 
-def _items(value, commas: bool) -> list[str]:
+def _items(value: object, commas: bool) -> list[str]:
     """A list field's items: a JSON list's elements one each, a text split at line breaks and ；."""
     if isinstance(value, list):
         return [one_line(t, " ") for t in (_text(v) for v in value) if t]
@@ -115,13 +118,13 @@ class GovJsonReader:
         self.result = ImportResult(source=source_name, kind="gov-json")
         self.codes: dict[str, int] = {}
         self.power_codes: dict[str, tuple[str, int]] = {}  # main-item code -> (department, first line)
-        self.regions: Counter = Counter()
+        self.regions: Counter[str] = Counter()  # AREACODE -> records
         self.region_names: dict[str, str] = {}
-        self.region_levels: dict[str, Counter] = {}
+        self.region_levels: dict[str, Counter[str]] = {}  # AREACODE -> level -> records
         self.extra_fields: set[str] = set()
 
-    def problem(self, line: int, code: str, zh: str, en: str, action: str, field: str = "", value: str = "", record: str = "") -> None:
-        self.result.problems.append(Problem(line, code, zh, en, action, field, value, record))
+    def problem(self, line: int, code: str, message: Text, action: str, field: str = "", value: str = "", record: str = "") -> None:
+        self.result.problems.append(Problem(line, code, message, action, field, value, record))
 
     # ------------------------------------------------------------ lines
     def read_bytes(self, data: bytes) -> ImportResult:
@@ -135,42 +138,43 @@ class GovJsonReader:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as e:
-                self.skip(n, "malformed-line", f"第 {e.start + 1} 个字节不是有效的 UTF-8", f"byte {e.start + 1} is not valid UTF-8")
+                self.skip(n, "malformed-line", Text(f"第 {e.start + 1} 个字节不是有效的 UTF-8", f"byte {e.start + 1} is not valid UTF-8"))
                 continue
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as e:
-                self.skip(n, "malformed-line", f"不是有效的 JSON（第 {e.colno} 列：{e.msg}）", f"not valid JSON (column {e.colno}: {e.msg})")
+                self.skip(n, "malformed-line", Text(f"不是有效的 JSON（第 {e.colno} 列：{e.msg}）", f"not valid JSON (column {e.colno}: {e.msg})"))
                 continue
             if not isinstance(record, dict):
-                self.skip(n, "malformed-line", "不是一个 JSON 对象（应为 {…}）", "not a JSON object (expected {...})")
+                self.skip(n, "malformed-line", Text("不是一个 JSON 对象（应为 {…}）", "not a JSON object (expected {...})"))
                 continue
             self.record(n, record)
         self.finish()
         return self.result
 
-    def skip(self, line: int, code: str, zh: str, en: str, record: str = "", field: str = "", value: str = "") -> None:
+    def skip(self, line: int, code: str, message: Text, record: str = "", field: str = "", value: str = "") -> None:
         self.result.records_skipped += 1
-        self.problem(line, code, zh, en, "skipped", field, value, record)
+        self.problem(line, code, message, "skipped", field, value, record)
 
     # ------------------------------------------------------------ one record
-    def record(self, n: int, r: dict) -> None:
+    def record(self, n: int, r: dict[str, Any]) -> None:
+        """One platform record (line ``n``) as a matter, its power and its department."""
         res = self.result
         name = _text(r.get("TASK_NAME"))
         code = _text(r.get("TASK_CODE"))
         if name is None:
-            self.skip(n, "empty-name", "事项名称（TASK_NAME）为空", "the matter name (TASK_NAME) is empty", code or "", "TASK_NAME")
+            self.skip(n, "empty-name", Text("事项名称（TASK_NAME）为空", "the matter name (TASK_NAME) is empty"), code or "", "TASK_NAME")
             return
         name = one_line(name)
         if code is not None:
             code = one_line(code)
             if code in self.codes:
-                self.skip(n, "duplicate-code", f"事项编码“{code}”与第 {self.codes[code]} 行重复", f"the matter code '{code}' repeats line {self.codes[code]}",
+                self.skip(n, "duplicate-code", Text(f"事项编码“{code}”与第 {self.codes[code]} 行重复", f"the matter code '{code}' repeats line {self.codes[code]}"),
                           name, "TASK_CODE", code)
                 return
             self.codes[code] = n
         else:
-            self.problem(n, "missing-code", "事项编码（TASK_CODE）为空，事项已导入但没有编码", "the matter code (TASK_CODE) is empty; imported without a code",
+            self.problem(n, "missing-code", Text("事项编码（TASK_CODE）为空，事项已导入但没有编码", "the matter code (TASK_CODE) is empty; imported without a code"),
                          "kept", "TASK_CODE", record=name)
         used = {"TASK_CODE", "TASK_NAME"}
         mt = MatterRec(key=f"{code or ''}|{n}", name=name, origin=f"第 {n} 行", code=code)
@@ -180,13 +184,13 @@ class GovJsonReader:
             return _text(r.get(field))
 
         def bad(field: str, value: str, e: ValueProblem) -> None:
-            self.problem(n, e.code, e.zh, e.en, "omitted", field, value, code or name)
+            self.problem(n, e.code, e.message, "omitted", field, value, code or name)
             mt.meta.append((f"{field} 原文（未能导入）", value))
 
         # department and level
         dept = get("DEPT_NAME")
         if dept is None:
-            self.problem(n, "missing-department", "实施部门（DEPT_NAME）为空，事项已导入但不属于任何部门", "the department (DEPT_NAME) is empty; imported without a department",
+            self.problem(n, "missing-department", Text("实施部门（DEPT_NAME）为空，事项已导入但不属于任何部门", "the department (DEPT_NAME) is empty; imported without a department"),
                          "kept", "DEPT_NAME", record=code or name)
         else:
             dept = one_line(dept)
@@ -227,17 +231,17 @@ class GovJsonReader:
         type_text = get("TASK_TYPE_TEXT") or get("matter_type")
         matter_type = get("matter_type")
         if matter_type and type_text and matter_type != type_text:
-            self.problem(n, "conflict", f"TASK_TYPE_TEXT“{type_text}”与 matter_type“{matter_type}”不一致，按 TASK_TYPE_TEXT 导入",
-                         f"TASK_TYPE_TEXT '{type_text}' and matter_type '{matter_type}' differ; TASK_TYPE_TEXT is used", "kept", "matter_type", matter_type, code or name)
+            self.problem(n, "conflict", Text(f"TASK_TYPE_TEXT“{type_text}”与 matter_type“{matter_type}”不一致，按 TASK_TYPE_TEXT 导入",
+                                             f"TASK_TYPE_TEXT '{type_text}' and matter_type '{matter_type}' differ; TASK_TYPE_TEXT is used"), "kept", "matter_type", matter_type, code or name)
             mt.meta.append(("matter_type", matter_type))
         if type_text:
             try:
                 category = parse_category(type_text)
             except ValueProblem as e:
-                self.problem(n, e.code, e.zh, e.en, "kept", "TASK_TYPE_TEXT", type_text, code or name)
+                self.problem(n, e.code, e.message, "kept", "TASK_TYPE_TEXT", type_text, code or name)
                 mt.notes.append(("事项类型", type_text))
         else:
-            self.problem(n, "unknown-type", "事项类型（TASK_TYPE_TEXT）为空", "the matter type (TASK_TYPE_TEXT) is empty", "kept", "TASK_TYPE_TEXT", record=code or name)
+            self.problem(n, "unknown-type", Text("事项类型（TASK_TYPE_TEXT）为空", "the matter type (TASK_TYPE_TEXT) is empty"), "kept", "TASK_TYPE_TEXT", record=code or name)
         catalog_id = get("parentCatalogId")
         catalog_name = get("CATANAME") or get("parentCatalogName")
         parent_name = get("parentCatalogName")
@@ -256,16 +260,16 @@ class GovJsonReader:
                 first_dept, first_line = self.power_codes[catalog_id]
                 power.code = None
                 power.notes.append(("主项编码", f"{catalog_id}（与{first_dept}的同一主项共用，编码只写在第一个部门的权力上）"))
-                self.problem(n, "shared-code", f"主项编码“{catalog_id}”也用于{first_dept}（第 {first_line} 行），这里写入备注",
-                             f"the main-item code '{catalog_id}' is also used by {first_dept} (line {first_line}); kept in the note here",
+                self.problem(n, "shared-code", Text(f"主项编码“{catalog_id}”也用于{first_dept}（第 {first_line} 行），这里写入备注",
+                                                    f"the main-item code '{catalog_id}' is also used by {first_dept} (line {first_line}); kept in the note here"),
                              "kept", "parentCatalogId", catalog_id, code or name)
             else:
                 self.power_codes[catalog_id] = (dept or "", n)
-        elif category and power.category and category != power.category:
-            self.problem(n, "conflict", f"同一主项的事项类型不一致：“{type_text}”，该主项按第一条记录的类型导入",
-                         f"matters of one main item have different types ('{type_text}'); the main item keeps the type of its first record",
+        elif type_text and category and power.category and category != power.category:
+            self.problem(n, "conflict", Text(f"同一主项的事项类型不一致：“{type_text}”，该主项按第一条记录的类型导入",
+                                             f"matters of one main item have different types ('{type_text}'); the main item keeps the type of its first record"),
                          "kept", "TASK_TYPE_TEXT", type_text, code or name)
-            mt.notes.append(("事项类型", type_text or ""))
+            mt.notes.append(("事项类型", type_text))
         mt.power = pkey
 
         # time limits
@@ -276,7 +280,7 @@ class GovJsonReader:
                     duration, assumed = parse_duration(value)
                     setattr(mt, attr, duration)
                     if assumed:
-                        self.problem(n, "assumed-unit", f"时限“{value}”没有单位，按工作日导入", f"the time limit '{value}' has no unit; read as working days",
+                        self.problem(n, "assumed-unit", Text(f"时限“{value}”没有单位，按工作日导入", f"the time limit '{value}' has no unit; read as working days"),
                                      "assumed", field, value, code or name)
                 except ValueProblem as e:
                     bad(field, value, e)
@@ -343,8 +347,8 @@ class GovJsonReader:
 
     # ------------------------------------------------------------ project-wide
     def finish(self) -> None:
+        """Project-wide: department levels, the project's region, level and name, the field table."""
         res = self.result
-        order = {"province": 0, "city": 1, "county": 2, "township": 3}
         derive_levels(res)
         if self.regions:
             top = sorted(self.regions, key=lambda r: (len(r.rstrip("0")), r))[0]
@@ -353,7 +357,7 @@ class GovJsonReader:
                 area_name = self.region_names.get(top)
                 levels = self.region_levels.get(top)
                 if levels:
-                    res.level = sorted(levels.items(), key=lambda kv: (-kv[1], order[kv[0]]))[0][0]
+                    res.level = most_common_level(levels)
                 if area_name:
                     res.project_name = f"{area_name}政务服务事项目录"
         use = dict(FIELD_USE)

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..compiler import model as m
+from ..compiler.text import Text
 from ..dsl.keywords import ENUMS, lookup
 
 # ---------------------------------------------------------------- problems
-ACTIONS = {
-    "skipped": ("记录已跳过", "record skipped"),
-    "omitted": ("该值未导入，原文保留在注释中", "value not imported; the original is kept as a comment"),
-    "kept": ("已导入，其余内容保留在备注或注释中", "imported; the rest is kept in the note or a comment"),
-    "assumed": ("已按推定值导入，请核对", "imported with an assumed value; please verify"),
+ACTIONS = {  # what the importer did about a problem
+    "skipped": Text("记录已跳过", "record skipped"),
+    "omitted": Text("该值未导入，原文保留在注释中", "value not imported; the original is kept as a comment"),
+    "kept": Text("已导入，其余内容保留在备注或注释中", "imported; the rest is kept in the note or a comment"),
+    "assumed": Text("已按推定值导入，请核对", "imported with an assumed value; please verify"),
 }
 
 
@@ -37,24 +39,23 @@ class Problem:
 
     line: int  # line (JSON Lines) or row (workbook, CSV) number, 1-based; 0 for the file as a whole
     code: str  # short stable name: malformed-line, empty-name, duplicate-code, unknown-type, bad-time, ...
-    zh: str
-    en: str
+    message: Text
     action: str  # a key of ACTIONS
     field: str = ""
     value: str = ""
     record: str = ""  # the record's code or name, when known
     sheet: str = ""  # the worksheet, for workbooks
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.sheet, self.line, self.code, self.field, self.value)
 
 
 class ValueProblem(Exception):
     """A cell or field value that cannot be read; carries the message for the report."""
 
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
+    def __init__(self, code: str, message: Text) -> None:
+        super().__init__(message.en)
+        self.code, self.message = code, message
 
 
 # ---------------------------------------------------------------- records
@@ -178,7 +179,6 @@ class ImportResult:
     project_name: str | None = None
     region: str | None = None
     level: str | None = None
-    unit_note: str | None = None
 
     def department(self, name: str) -> DeptRec:
         dept = self.departments.get(name)
@@ -197,7 +197,12 @@ def derive_levels(result: ImportResult) -> None:
     for name, by in counts.items():
         dept = result.departments.get(name)
         if dept is not None and dept.level is None:
-            dept.level = sorted(by.items(), key=lambda kv: (-kv[1], m.LEVEL_ORDER[kv[0]]))[0][0]
+            dept.level = most_common_level(by)
+
+
+def most_common_level(counts: Mapping[str, int]) -> str:
+    """The level counted most often; of levels counted as often, the higher."""
+    return min(counts, key=lambda level: (-counts[level], m.LEVEL_ORDER[level]))
 
 
 # ---------------------------------------------------------------- text helpers
@@ -205,7 +210,7 @@ ABSENT = frozenset({"", "无", "-", "—", "——", "－", "/", "／", "\\", "�
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
-def clean(value) -> str | None:
+def clean(value: object) -> str | None:
     """A cell or field as trimmed text (line breaks kept), or None when absent."""
     if value is None:
         return None
@@ -228,12 +233,13 @@ def plain_key(text: str) -> str:
 
 
 _LIST_SPLIT = re.compile(r"\s*(?:\n|；|;)\s*")
+_LIST_SPLIT_COMMAS = re.compile(r"\s*(?:\n|；|;|、|，|,)\s*")
 _NUMBERING = re.compile(r"^\s*(?:[（(]?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）、.．]|[①-⑳]|[•·\-*])\s*")
 
 
 def split_list(text: str, commas: bool = False) -> list[str]:
     """Items of a multi-value cell: one per line or per ；, numbering (1、 (2) ③) removed."""
-    pattern = _LIST_SPLIT if not commas else re.compile(r"\s*(?:\n|；|;|、|，|,)\s*")
+    pattern = _LIST_SPLIT_COMMAS if commas else _LIST_SPLIT
     out = []
     for part in pattern.split(text):
         part = _NUMBERING.sub("", part).strip().rstrip("。；;，,")
@@ -280,10 +286,10 @@ def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[De
             return (amount, unit), False
         return (amount, default_unit or "working_days"), default_unit is None
     if re.search(r"月|年|周|星期", t):
-        raise ValueProblem("bad-time", f"时限“{text}”以月、年或周计，规则语言只接受工作日、自然日或小时",
-                           f"the time limit '{text}' is in months, years or weeks; the language takes working days, natural days or hours")
-    raise ValueProblem("bad-time", f"无法识别的时限“{text}”（应为如“20(工作日)”“5 自然日”“4 小时”）",
-                       f"unreadable time limit '{text}' (expected e.g. '20(工作日)', '5 自然日', '4 小时')")
+        raise ValueProblem("bad-time", Text(f"时限“{text}”以月、年或周计，规则语言只接受工作日、自然日或小时",
+                                            f"the time limit '{text}' is in months, years or weeks; the language takes working days, natural days or hours"))
+    raise ValueProblem("bad-time", Text(f"无法识别的时限“{text}”（应为如“20(工作日)”“5 自然日”“4 小时”）",
+                                        f"unreadable time limit '{text}' (expected e.g. '20(工作日)', '5 自然日', '4 小时')"))
 
 
 def duration_text(d: tuple[Decimal, str]) -> str:
@@ -307,8 +313,8 @@ def parse_visits(text: str) -> int:
     if mt:
         word = mt.group(1)
         return int(word) if word.isdigit() else _VISIT_WORDS[word]
-    raise ValueProblem("bad-visits", f"无法识别的到现场次数“{text}”（应为 0、1、2 等整数）",
-                       f"unreadable number of on-site visits '{text}' (expected a whole number such as 0, 1, 2)")
+    raise ValueProblem("bad-visits", Text(f"无法识别的到现场次数“{text}”（应为 0、1、2 等整数）",
+                                          f"unreadable number of on-site visits '{text}' (expected a whole number such as 0, 1, 2)"))
 
 
 # ---------------------------------------------------------------- levels
@@ -331,15 +337,15 @@ def parse_level(text: str) -> tuple[str, str | None]:
     if canon is not None:
         return canon, None
     if re.search(r"国家|中央|部级", t):
-        raise ValueProblem("unknown-level", f"层级“{text}”不是省、市、县、乡之一（规则语言没有国家级）",
-                           f"level '{text}' is not one of province, city, county, township")
+        raise ValueProblem("unknown-level", Text(f"层级“{text}”不是省、市、县、乡之一（规则语言没有国家级）",
+                                                 f"level '{text}' is not one of province, city, county, township"))
     rest = re.sub(r"[级、,，/和及与\s三四两二]|共同|分别|均可|行使", "", t)
     found = _LEVEL_PATTERN.findall(t)
     if found and not _LEVEL_PATTERN.sub("", rest):
         levels = sorted({_LEVEL_CHAR[w] for w in found}, key=lambda lv: m.LEVEL_ORDER[lv])
         return levels[0], (None if len(levels) == 1 else text)
-    raise ValueProblem("unknown-level", f"无法识别的层级“{text}”（应为 省级、市级、县级 或 乡级）",
-                       f"unreadable level '{text}' (expected 省级, 市级, 县级 or 乡级)")
+    raise ValueProblem("unknown-level", Text(f"无法识别的层级“{text}”（应为 省级、市级、县级 或 乡级）",
+                                             f"unreadable level '{text}' (expected 省级, 市级, 县级 or 乡级)"))
 
 
 # ---------------------------------------------------------------- categories
@@ -364,8 +370,8 @@ def parse_category(text: str) -> str:
     if short in _CATEGORY_SHORT:
         return _CATEGORY_SHORT[short]
     options = "、".join(m.CATEGORY_ZH.values())
-    raise ValueProblem("unknown-type", f"未知的权力类型“{text}”（可用：{options}）",
-                       f"unknown power category '{text}' (known: {', '.join(m.CATEGORY_ZH)})")
+    raise ValueProblem("unknown-type", Text(f"未知的权力类型“{text}”（可用：{options}）",
+                                            f"unknown power category '{text}' (known: {', '.join(m.CATEGORY_ZH)})"))
 
 
 def parse_negative_type(text: str) -> str:
@@ -374,8 +380,8 @@ def parse_negative_type(text: str) -> str:
         return "prohibited"
     if t in ("许可", "许可准入", "许可准入类", "许可类"):
         return "licensed"
-    raise ValueProblem("unknown-type", f"未知的准入类型“{text}”（应为 禁止准入 或 许可准入）",
-                       f"unknown entry type '{text}' (expected 禁止准入 or 许可准入)")
+    raise ValueProblem("unknown-type", Text(f"未知的准入类型“{text}”（应为 禁止准入 或 许可准入）",
+                                            f"unknown entry type '{text}' (expected 禁止准入 or 许可准入)"))
 
 
 # ---------------------------------------------------------------- channels
@@ -389,8 +395,8 @@ def parse_channels(text: str) -> list[str]:
         if word in text and channel not in found:
             found.append(channel)
     if not found:
-        raise ValueProblem("bad-channel", f"无法识别的办理渠道“{text}”（应含 网上、窗口、邮寄 或 移动端）",
-                           f"unreadable channel '{text}' (expected 网上, 窗口, 邮寄 or 移动端)")
+        raise ValueProblem("bad-channel", Text(f"无法识别的办理渠道“{text}”（应含 网上、窗口、邮寄 或 移动端）",
+                                               f"unreadable channel '{text}' (expected 网上, 窗口, 邮寄 or 移动端)"))
     order = ["网上", "窗口", "邮寄", "移动端"]
     return sorted(found, key=order.index)
 

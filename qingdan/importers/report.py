@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from ..compiler.text import say
 from .records import ACTIONS, ImportResult, Problem
 
 REPORT_FORMAT = "1.0"
@@ -17,13 +18,14 @@ REPORT_FORMAT = "1.0"
 
 def _where(p: Problem, lang: str) -> str:
     if p.line == 0:
-        return "整个文件" if lang == "zh" else "whole file"
+        return say(lang, "整个文件", "whole file")
     if lang == "zh":
         return (f"工作表“{p.sheet}” " if p.sheet else "") + f"第 {p.line} 行"
     return f"sheet '{p.sheet}' row {p.line}" if p.sheet else f"line {p.line}"
 
 
 def summary(result: ImportResult) -> dict[str, int]:
+    """The counts of the summary line, by name (also the JSON report's ``summary``)."""
     return {
         "records_read": result.records_read,
         "records_skipped": result.records_skipped,
@@ -37,6 +39,7 @@ def summary(result: ImportResult) -> dict[str, int]:
 
 
 def summary_line(result: ImportResult, lang: str) -> str:
+    """One sentence: records read and skipped, what was imported, how many problems to review."""
     s = summary(result)
     if lang == "zh":
         return (f"读取 {s['records_read']} 条记录，跳过 {s['records_skipped']} 条；导入部门 {s['departments']} 个、权力 {s['powers']} 项、"
@@ -46,37 +49,35 @@ def summary_line(result: ImportResult, lang: str) -> str:
 
 
 def problem_line(p: Problem, lang: str) -> str:
-    action_zh, action_en = ACTIONS[p.action]
-    what = f"（{p.field}" + (f"=“{p.value}”" if p.value else "") + "）" if p.field and lang == "zh" else ""
-    if lang != "zh" and p.field:
-        what = f" ({p.field}" + (f"={p.value!r}" if p.value else "") + ")"
+    """One problem on one line: where, the record, the code, the message, the field and value, what was done."""
     record = f" {p.record}" if p.record else ""
     if lang == "zh":
-        return f"{_where(p, lang)}{record}：[{p.code}] {p.zh}{what}——{action_zh}"
-    return f"{_where(p, lang)}{record}: [{p.code}] {p.en}{what} - {action_en}"
+        what = f"（{p.field}" + (f"=“{p.value}”" if p.value else "") + "）" if p.field else ""
+        return f"{_where(p, lang)}{record}：[{p.code}] {p.message.zh}{what}——{ACTIONS[p.action].zh}"
+    what = f" ({p.field}" + (f"={p.value!r}" if p.value else "") + ")" if p.field else ""
+    return f"{_where(p, lang)}{record}: [{p.code}] {p.message.en}{what} - {ACTIONS[p.action].en}"
 
 
 def report_text(result: ImportResult, lang: str = "zh", files: list[str] | None = None) -> str:
-    zh = lang == "zh"
-    lines = [("导入报告：" if zh else "Import report: ") + result.source, summary_line(result, lang), ""]
+    """The report for people: summary, problems row by row, where each field went, the files written."""
     problems = sorted(result.problems, key=Problem.sort_key)
-    lines.append(("逐行问题（共 %d 个）：" if zh else "Problems, row by row (%d):") % len(problems))
+    lines = [say(lang, "导入报告：", "Import report: ") + result.source, summary_line(result, lang), ""]
+    lines.append(say(lang, f"逐行问题（共 {len(problems)} 个）：", f"Problems, row by row ({len(problems)}):"))
     if not problems:
-        lines.append("  无" if zh else "  none")
+        lines.append(say(lang, "  无", "  none"))
     lines += ["  " + problem_line(p, lang) for p in problems]
     lines.append("")
-    lines.append("字段去向：" if zh else "Where each source field went:")
+    lines.append(say(lang, "字段去向：", "Where each source field went:"))
     for f, dest in result.field_use.items():
         lines.append(f"  {f} → {dest}" if dest else f"  {f}")
-    if result.unit_note:
-        lines += ["", result.unit_note]
     if files:
-        lines += ["", "生成的文件：" if zh else "Files written:"]
+        lines += ["", say(lang, "生成的文件：", "Files written:")]
         lines += [f"  {f}" for f in sorted(files)]
     return "\n".join(lines) + "\n"
 
 
 def report_json(result: ImportResult, files: list[str] | None = None) -> str:
+    """The report for tools (``format_version`` 1.0): the same content, both languages in every problem."""
     doc = {
         "format": "qingdan-import-report",
         "format_version": REPORT_FORMAT,
@@ -91,11 +92,11 @@ def report_json(result: ImportResult, files: list[str] | None = None) -> str:
                 "record": p.record or None,
                 "field": p.field or None,
                 "value": p.value or None,
-                "message_zh": p.zh,
-                "message_en": p.en,
+                "message_zh": p.message.zh,
+                "message_en": p.message.en,
                 "action": p.action,
-                "action_zh": ACTIONS[p.action][0],
-                "action_en": ACTIONS[p.action][1],
+                "action_zh": ACTIONS[p.action].zh,
+                "action_en": ACTIONS[p.action].en,
             }
             for p in sorted(result.problems, key=Problem.sort_key)
         ],

@@ -29,9 +29,13 @@ import datetime as _dt
 import io
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+from zipfile import BadZipFile
 
+from ..compiler.text import Text
 from ..lists import columns as col
 from .records import (
     LEVEL_WORD,
@@ -76,8 +80,9 @@ FEE = "收费标准"
 CHANNELS = "办理渠道"
 COMPLAINT = "投诉电话"
 
-# canonical key -> headings that mean it (canonical heading first)
-_COMMON = {
+Headings = dict[str, tuple[str, ...]]  # canonical key -> headings that mean it (canonical heading first)
+
+_COMMON: Headings = {
     "no": (col.NO, "编号", "序"),
     "name": (col.NAME, "权力名称", "权力事项名称", "职权名称", "项目名称", "主项名称", "主项", "名称", "权力事项", "事项",
              "行政权力名称", "权力项目名称", "行政职权名称", "主项事项名称", "事项名称主项"),
@@ -98,7 +103,7 @@ _COMMON = {
     "id": (col.ID,),
     "power_id": (col.POWER_ID,),
 }
-_RESPONSIBILITY = {
+_RESPONSIBILITY: Headings = {
     "duties": (col.DUTIES, "责任事项内容", "责任内容", "职责", "责任事项及内容", "责任事项具体内容"),
     "accept": (col.ACCEPT, "受理阶段责任"),
     "review": (col.REVIEW, "审查阶段责任"),
@@ -108,7 +113,7 @@ _RESPONSIBILITY = {
     "supervisor": (col.SUPERVISOR, "监督部门", "监管主体", "监管单位", "监管机构"),
     "accountability": (col.ACCOUNTABILITY, "问责情形", "责任追究情形", "追责", "追责情形及依据", "问责追责情形"),
 }
-_NEGATIVE = {
+_NEGATIVE: Headings = {
     "name": (col.ENTRY, col.NAME, "准入事项", "事项", "禁止或许可事项名称", "事项名称"),
     "code": (col.CODE, "编码", "事项编号"),
     "measure": (col.MEASURE, "准入措施描述", "措施描述", "管理措施", "措施", "禁止或许可准入措施", "禁止或许可措施描述"),
@@ -118,7 +123,7 @@ _NEGATIVE = {
     "activities": (col.ACTIVITIES, "活动", "经营活动"),
     "basis": (col.SET_BASIS, col.BASIS, "依据", "法律依据"),
 }
-_MATTER = {
+_MATTER: Headings = {
     "statutory": (STATUTORY, "法定时限", "法定期限", "法定办理时限", "法定办结期限", "法定办理期限"),
     "promised": (PROMISED, "承诺时限", "承诺期限", "承诺办理时限", "承诺办结期限", "承诺办理期限"),
     "visits": (VISITS, "到现场次数", "跑动次数", "到场次数", "最多跑次数", "到窗口次数", "到办事现场次数次", "跑腿次数"),
@@ -131,13 +136,12 @@ _MATTER = {
     "channels": (CHANNELS, "办理方式", "渠道", "办理形式"),
     "complaint": (COMPLAINT, "监督电话", "投诉方式"),
 }
-_KIND_TABLES = {
+_KIND_TABLES: dict[str, tuple[Headings, ...]] = {
     "power": (_COMMON,),
     "responsibility": (_COMMON, _RESPONSIBILITY),
     "negative": (_NEGATIVE, {"no": (*_COMMON["no"], "项目号"), "note": _COMMON["note"], "id": _COMMON["id"], "level": _COMMON["level"]}),
     "matter": (_COMMON, _MATTER),
 }
-_REQUIRED = {"power": "name", "responsibility": "name", "negative": "name", "matter": "name"}
 _MULTI = {"basis"}  # keys whose several columns are joined rather than the later kept as comments
 
 _FIELD_DEST = {
@@ -163,12 +167,11 @@ class TableError(Exception):
 
 
 def _norm_heading(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\s+", "", t).strip("*＊:：")
-    return t
+    """A heading folded for matching: width, spaces and line breaks, marks around it."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip("*＊:：")
 
 
-def _heading_keys(tables) -> dict[str, tuple[str, int]]:
+def _heading_keys(tables: Iterable[Headings]) -> dict[str, tuple[str, int]]:
     """Normalized heading -> (key, rank); rank 0 is the standard heading, higher ranks are variants."""
     out: dict[str, tuple[str, int]] = {}
     for table in tables:
@@ -179,6 +182,7 @@ def _heading_keys(tables) -> dict[str, tuple[str, int]]:
 
 
 def _match_ranked(heading: str, keys: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
+    """(key, rank) of a heading as written, a unit in brackets ignored; one part of ``A/B`` ranks lower."""
     h = _norm_heading(heading)
     if not h:
         return None
@@ -195,6 +199,7 @@ def _match_ranked(heading: str, keys: dict[str, tuple[str, int]]) -> tuple[str, 
 
 
 def _match(heading: str, keys: dict[str, tuple[str, int]]) -> str | None:
+    """The key a heading means, or None."""
     found = _match_ranked(heading, keys)
     return found[0] if found else None
 
@@ -202,18 +207,16 @@ def _match(heading: str, keys: dict[str, tuple[str, int]]) -> str | None:
 # ---------------------------------------------------------------- reading cells
 @dataclass
 class Sheet:
+    """One worksheet (or a CSV file) as rows of values; row index ``i`` is the row a spreadsheet shows as ``i + 1``."""
+
     name: str  # "" for CSV
-    rows: list[list[object]]  # values, merged cells filled
-    numbers: list[int]  # the row number of each row as the user sees it
-    down: set[tuple[int, int]] = None  # (row index, column) of cells in a merge spanning several rows
-    across: set[tuple[int, int]] = None  # (row index, column) of cells in a merge spanning several columns
-
-    def __post_init__(self) -> None:
-        self.down = self.down or set()
-        self.across = self.across or set()
+    rows: list[list[object]]  # values, merged cells filled, every row as wide as the widest
+    down: set[tuple[int, int]]  # (row index, column) of cells in a merge spanning several rows
+    across: set[tuple[int, int]]  # (row index, column) of cells in a merge spanning several columns
 
 
-def _cell(value) -> object:
+def _cell(value: object) -> object:
+    """A workbook value as the importer reads it: dates as ISO text."""
     if isinstance(value, _dt.datetime):
         return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
@@ -222,8 +225,8 @@ def _cell(value) -> object:
 
 
 def read_xlsx(path: Path, sheet: str | None) -> list[Sheet]:
-    from zipfile import BadZipFile
-
+    """The sheets of a workbook (all, or the one named), merged cells filled."""
+    # Imported here: openpyxl takes about 0.12 s to import, and only workbooks need it (not CSV).
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -235,10 +238,10 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Sheet]:
     names = wb.sheetnames
     if sheet is not None and sheet not in names:
         raise TableError(f"工作簿中没有工作表“{sheet}”（有：{'、'.join(names)}）", f"the workbook has no sheet '{sheet}' (it has: {', '.join(names)})")
-    out = []
+    out: list[Sheet] = []
     for name in [sheet] if sheet else names:
         ws = wb[name]
-        rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]  # from row 1, as numbered
         width = max((len(r) for r in rows), default=0)
         rows = [r + [None] * (width - len(r)) for r in rows]
         down: set[tuple[int, int]] = set()
@@ -252,11 +255,12 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Sheet]:
                         down.add((r, c))
                     if rng.max_col > rng.min_col:
                         across.add((r, c))
-        out.append(Sheet(name, rows, list(range(1, len(rows) + 1)), down, across))
+        out.append(Sheet(name, rows, down, across))
     return out
 
 
 def read_csv(path: Path) -> Sheet:
+    """A CSV file (UTF-8 with or without BOM, or GB18030; comma, tab or semicolon) as one sheet."""
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -272,20 +276,21 @@ def read_csv(path: Path) -> Sheet:
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    rows: list[list[object]] = []  # one per record: a line break inside a quoted cell starts no new row
     try:
         for row in reader:
             rows.append(list(row))
     except csv.Error as e:
         raise TableError(f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{e}", f"{path.name} line {reader.line_num} is not valid CSV: {e}") from e
-    numbers = list(range(1, len(rows) + 1))  # rows as a spreadsheet shows them: line breaks in a cell add none
     width = max((len(r) for r in rows), default=0)
-    return Sheet("", [r + [None] * (width - len(r)) for r in rows], numbers)
+    return Sheet("", [r + [None] * (width - len(r)) for r in rows], set(), set())
 
 
 # ---------------------------------------------------------------- headings
 @dataclass
 class Layout:
+    """Where a sheet's headings are and what each column means."""
+
     header_index: int  # index of the (last) heading row
     keys: dict[int, str]  # column -> key
     headings: dict[int, str]  # column -> heading text as written
@@ -294,12 +299,13 @@ class Layout:
 
 
 def find_layout(sheet: Sheet, kind: str) -> Layout | None:
+    """The heading row with the most recognised headings (and a name), or None when no row has them."""
     keys = _heading_keys(_KIND_TABLES[kind])
     best: tuple[int, int] | None = None
     for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = {_match(str(v), keys) for v in row if clean(v)} - {None}
-        if _REQUIRED[kind] in found and len(found) >= 2 and (best is None or len(found) > best[1]):
-            best = (i, len(found))
+        known = {_match(str(v), keys) for v in row if clean(v)} - {None}
+        if "name" in known and len(known) >= 2 and (best is None or len(known) > best[1]):
+            best = (i, len(known))
     if best is None:
         return None
     i = best[0]
@@ -322,7 +328,7 @@ def find_layout(sheet: Sheet, kind: str) -> Layout | None:
             ranked[c] = found
     # one column per key: the standard heading wins over a variant, then the leftmost
     taken: set[str] = set()
-    for c, (key, rank) in sorted(ranked.items(), key=lambda kv: (kv[1][1], kv[0])):
+    for c, (key, _rank) in sorted(ranked.items(), key=lambda kv: (kv[1][1], kv[0])):
         if key in taken and key not in _MULTI:
             layout.extra[c] = one_line(heads[c])
             continue
@@ -334,7 +340,7 @@ def find_layout(sheet: Sheet, kind: str) -> Layout | None:
     return layout
 
 
-def _second_heading_row(sheet: Sheet, i: int, heads: list[str], keys) -> list[str] | None:
+def _second_heading_row(sheet: Sheet, i: int, heads: list[str], keys: dict[str, tuple[str, int]]) -> list[str] | None:
     """Headings combined with the row below when that row holds sub-headings of merged groups.
 
     ``办结时限`` merged over two columns above ``法定`` and ``承诺`` gives ``法定办结时限`` and
@@ -390,38 +396,48 @@ def split_duties(text: str) -> tuple[dict[str, str], list[str]]:
     return stages, rest
 
 
+Cells = dict[str, str]  # key -> the text of the row's non-empty cell in that column
+Meta = list[tuple[str, str]]  # (label, text) kept as comments
+T = TypeVar("T")
+
+
 class TableReader:
+    """Reads the rows of one kind of list, sheet after sheet, into an ImportResult."""
+
     def __init__(self, source: str, kind: str, department: str | None) -> None:
         self.kind = kind
         self.result = ImportResult(source=source, kind=kind)
         self.default_department = department
-        self.power_codes: dict[str, tuple[str, int]] = {}  # code -> (power key, row)
+        self.power_codes: dict[str, int] = {}  # code -> first row
         self.matter_codes: dict[str, int] = {}
         self.negative_codes: dict[str, int] = {}
         self.power_rows: dict[str, int] = {}  # power key -> first row (for repeated rows)
         self.responsibilities: dict[str, RespRec] = {}
         self.sheet = ""
         self.group_code = False  # the current row's code cell is merged over several rows
+        self.read_row = {"power": self.row_power, "responsibility": self.row_responsibility,
+                         "negative": self.row_negative, "matter": self.row_matter}[kind]
 
-    def problem(self, row: int, code: str, zh: str, en: str, action: str, field: str = "", value: str = "", record: str = "") -> None:
-        self.result.problems.append(Problem(row, code, zh, en, action, field, value, record, self.sheet))
+    def problem(self, row: int, code: str, message: Text, action: str, field: str = "", value: str = "", record: str = "") -> None:
+        self.result.problems.append(Problem(row, code, message, action, field, value, record, self.sheet))
 
-    def skip(self, row: int, code: str, zh: str, en: str, field: str = "", value: str = "", record: str = "") -> None:
+    def skip(self, row: int, code: str, message: Text, field: str = "", value: str = "", record: str = "") -> None:
         self.result.records_skipped += 1
-        self.problem(row, code, zh, en, "skipped", field, value, record)
+        self.problem(row, code, message, "skipped", field, value, record)
 
     # ------------------------------------------------------------ sheets
     def read_sheet(self, sheet: Sheet, layout: Layout) -> None:
+        """Every row below the headings: section rows set the category or type, the others are records."""
         self.sheet = sheet.name
         for c, key in layout.keys.items():
             self.result.field_use.setdefault(layout.headings[c], _FIELD_DEST.get(key, key))
-        for c, h in layout.extra.items():
+        for h in layout.extra.values():
             self.result.field_use.setdefault(h, "注释（没有对应字段）")
         section_category: str | None = None
         section_type: str | None = None
         for idx in range(layout.header_index + 1, len(sheet.rows)):
             row = sheet.rows[idx]
-            number = sheet.numbers[idx]
+            number = idx + 1
             values = [clean(v) for v in row]
             present = {v for v in values if v}
             if not present:
@@ -440,76 +456,83 @@ class TableReader:
                         section_category = parse_category(section.group(0))
                     continue
                 if spans or numbered:
-                    self.problem(number, "heading-row", f"只有一段文字的行“{one_line(text)[:40]}”当作标题，未作为记录导入",
-                                 f"a row with a single text ('{one_line(text)[:40]}') was taken as a heading, not a record", "skipped")
+                    self.problem(number, "heading-row", Text(f"只有一段文字的行“{one_line(text)[:40]}”当作标题，未作为记录导入",
+                                                             f"a row with a single text ('{one_line(text)[:40]}') was taken as a heading, not a record"), "skipped")
                     continue
-            cells = {key: values[c] for c, key in layout.keys.items() if c < len(values) and key not in _MULTI}
-            for key in _MULTI:
-                parts = [values[c] for c, k in layout.keys.items() if k == key and c < len(values) and values[c]]
-                cells[key] = "\n".join(dict.fromkeys(parts)) if parts else None
-            extra = [(h, one_line(values[c], " ")) for c, h in layout.extra.items() if c < len(values) and values[c]]
+            columns: dict[str, list[str]] = {}
+            for c, key in layout.keys.items():
+                cell = values[c]
+                if cell:
+                    columns.setdefault(key, []).append(cell)
+            cells: Cells = {key: "\n".join(dict.fromkeys(texts)) for key, texts in columns.items()}  # several basis columns are joined
+            extra = [(h, one_line(cell, " ")) for c, h in layout.extra.items() if (cell := values[c])]
             units = {layout.keys[c]: u for c, u in layout.units.items() if c in layout.keys}
             self.group_code = any((idx, c) in sheet.down for c, k in layout.keys.items() if k == "code")
             self.result.records_read += 1
-            getattr(self, "row_" + self.kind)(number, cells, extra, units, section_category, section_type)
+            self.read_row(number, cells, extra, units, section_category, section_type)
 
     def finish(self) -> None:
         """Statuses that name another body: a transfer's department is declared, a merge needs a known power."""
         names = {p.name for p in self.result.powers.values()} | {p.ident for p in self.result.powers.values() if p.ident}
         for p in self.result.powers.values():
-            mt = re.fullmatch(r"(划转|合并)\((.+)\)", p.status or "")
+            status = p.status or ""
+            mt = re.fullmatch(r"(划转|合并)\((.+)\)", status)
             if not mt:
                 continue
             if mt.group(1) == "划转":
                 self.result.department(mt.group(2))
             elif mt.group(2) not in names:
-                self.problem(self.power_rows.get(p.key, 0), "unknown-merge-target", f"权力“{p.name}”的状态“{p.status}”指向的权力不在本清单中，状态未导入",
-                             f"the status '{p.status}' of power '{p.name}' names a power that is not in this list; the status is not imported",
-                             "omitted", col.STATUS, p.status, p.code or p.name)
-                p.meta.append((col.STATUS + " 原文（未能导入）", p.status))
+                message = Text(f"权力“{p.name}”的状态“{status}”指向的权力不在本清单中，状态未导入",
+                               f"the status '{status}' of power '{p.name}' names a power that is not in this list; the status is not imported")
+                self.problem(self.power_rows.get(p.key, 0), "unknown-merge-target", message, "omitted", col.STATUS, status, p.code or p.name)
+                p.meta.append((col.STATUS + " 原文（未能导入）", status))
                 p.status = None
 
     # ------------------------------------------------------------ shared pieces
-    def department_name(self, cells: dict) -> str | None:
+    def department_name(self, cells: Cells) -> str | None:
+        """The row's department (the first of several), else the one given with --department."""
         body = cells.get("body")
         if body:
             names = split_list(body, commas=True)
             return one_line(names[0]) if names else one_line(body)
         return self.default_department
 
-    def department_of(self, number: int, cells: dict, record: str, meta: list) -> str | None:
+    def department_of(self, number: int, cells: Cells, record: str, meta: Meta) -> str | None:
+        """The row's department, declared; several or none are reported."""
         name = self.department_name(cells)
         body = cells.get("body")
         if body:
             names = split_list(body, commas=True)
             if len(names) > 1:
-                self.problem(number, "several-departments", f"实施主体写了多个部门（{'、'.join(names)}），按第一个“{names[0]}”导入，其余写入注释",
-                             f"several departments given ({', '.join(names)}); the first, '{names[0]}', is used, the others kept as a comment",
+                self.problem(number, "several-departments", Text(f"实施主体写了多个部门（{'、'.join(names)}），按第一个“{names[0]}”导入，其余写入注释",
+                                                                 f"several departments given ({', '.join(names)}); the first, '{names[0]}', is used, the others kept as a comment"),
                              "kept", col.BODY, body, record)
                 meta.append((col.BODY + "（其余）", "、".join(names[1:])))
         if name:
             self.result.department(name)
             return name
-        self.problem(number, "missing-department", "没有实施主体（部门），已导入但不属于任何部门；可用 --department 指定",
-                     "no implementing department; imported without one (use --department to give one)", "kept", col.BODY, record=record)
+        self.problem(number, "missing-department", Text("没有实施主体（部门），已导入但不属于任何部门；可用 --department 指定",
+                                                        "no implementing department; imported without one (use --department to give one)"), "kept", col.BODY, record=record)
         return None
 
-    def value(self, number: int, record: str, field: str, text: str | None, reader, meta: list, *args):
+    def value(self, number: int, record: str, field: str, text: str | None, reader: Callable[..., T], meta: Meta, *args: object) -> T | None:
+        """``reader(text, *args)``; an unreadable value is reported, kept in ``meta`` and gives None."""
         if not text:
             return None
         try:
             return reader(text, *args)
         except ValueProblem as e:
-            self.problem(number, e.code, e.zh, e.en, "omitted", field, one_line(text, " "), record)
+            self.problem(number, e.code, e.message, "omitted", field, one_line(text, " "), record)
             meta.append((f"{field} 原文（未能导入）", one_line(text, " ")))
             return None
 
-    def power_key(self, cells: dict) -> str:
+    def power_key(self, cells: Cells) -> str:
+        """Powers are one per name and department."""
         return f"{one_line(cells['name'])}|{self.department_name(cells) or ''}"
 
-    def new_power(self, number: int, cells: dict, section_category: str | None, record: str, code: str | None) -> PowerRec:
+    def new_power(self, number: int, cells: Cells, section_category: str | None, record: str, code: str | None) -> PowerRec:
         """A power from a row's main item: name, category, department, level, basis, status …"""
-        meta: list = []
+        meta: Meta = []
         name = one_line(cells["name"])
         dept = self.department_of(number, cells, record, meta)
         key = self.power_key(cells)
@@ -543,36 +566,36 @@ class TableReader:
         self.result.powers[key] = power
         self.power_rows[key] = number
         if code:
-            self.power_codes[code] = (key, number)
+            self.power_codes[code] = number
         return power
 
     def where(self, number: int) -> str:
+        """Where a record came from, for the comment above it."""
         return (f"工作表“{self.sheet}” " if self.sheet else "") + f"第 {number} 行"
 
-    def duplicate(self, number: int, code: str | None, seen: dict, record: str) -> bool:
-        """Report and say True when ``code`` was seen before."""
+    def duplicate(self, number: int, code: str | None, seen: dict[str, int], record: str) -> bool:
+        """Report and say True when ``code`` was seen before (``seen``: code -> first row)."""
         if not code or code not in seen:
             return False
-        first = seen[code]
-        first_row = first[1] if isinstance(first, tuple) else first
-        self.skip(number, "duplicate-code", f"编码“{code}”与第 {first_row} 行重复", f"the code '{code}' repeats row {first_row}", col.CODE, code, record)
+        first_row = seen[code]
+        self.skip(number, "duplicate-code", Text(f"编码“{code}”与第 {first_row} 行重复", f"the code '{code}' repeats row {first_row}"), col.CODE, code, record)
         return True
 
-    def main_and_sub(self, number: int, cells: dict, section_category: str | None, sub: str | None) -> tuple[PowerRec | None, str | None]:
+    def main_and_sub(self, number: int, cells: Cells, section_category: str | None, sub: str | None) -> tuple[PowerRec | None, str | None]:
         """The power of a row (found or made) and the sub-item's own code.
 
         Without a sub-item the row's code is the power's. With one, a code merged over
         the sub-item rows belongs to the main item; otherwise it is the sub-item's.
         """
         name = one_line(cells["name"])
-        code = re.sub(r"\s+", "", cells["code"]) if cells.get("code") else None
+        code = _code(cells)
         main_code, sub_code = (code, None) if not sub or self.group_code else (None, code)
         key = self.power_key(cells)
         power = self.result.powers.get(key)
         if power is not None:
             if not sub:
-                self.skip(number, "duplicate", f"权力“{name}”（同一部门）已在第 {self.power_rows[key]} 行导入",
-                          f"the power '{name}' of the same department was imported at row {self.power_rows[key]}", col.NAME, name, code or name)
+                self.skip(number, "duplicate", Text(f"权力“{name}”（同一部门）已在第 {self.power_rows[key]} 行导入",
+                                                    f"the power '{name}' of the same department was imported at row {self.power_rows[key]}"), col.NAME, name, code or name)
                 return None, None
             return power, sub_code
         if self.duplicate(number, main_code, self.power_codes, name):
@@ -580,10 +603,11 @@ class TableReader:
         return self.new_power(number, cells, section_category, main_code or name, main_code), sub_code
 
     # ------------------------------------------------------------ kinds
-    def row_power(self, number: int, cells: dict, extra: list, units: dict, section_category, section_type) -> None:
+    def row_power(self, number: int, cells: Cells, extra: Meta, units: dict[str, str], section_category: str | None, section_type: str | None) -> None:
+        """A power list's row: a power, and a matter when the row is a sub-item."""
         sub = one_line(cells["subname"]) if cells.get("subname") else None
         if not cells.get("name"):
-            self.skip(number, "empty-name", "事项名称为空", "the name is empty", col.NAME, record=cells.get("code") or sub or "")
+            self.skip(number, "empty-name", Text("事项名称为空", "the name is empty"), col.NAME, record=cells.get("code") or sub or "")
             return
         created = self.power_rows.get(self.power_key(cells)) is None
         power, sub_code = self.main_and_sub(number, cells, section_category, sub)
@@ -603,16 +627,16 @@ class TableReader:
                            meta=[] if created else list(extra))
             self.result.matters.append(mt)
 
-    def row_responsibility(self, number: int, cells: dict, extra: list, units: dict, section_category, section_type) -> None:
+    def row_responsibility(self, number: int, cells: Cells, extra: Meta, units: dict[str, str], section_category: str | None, section_type: str | None) -> None:
+        """A responsibility list's row: the stages, supervisor and accountability of a power (made when new)."""
         name = cells.get("name")
         if not name:
-            self.skip(number, "empty-name", "事项名称为空", "the name is empty", col.NAME, record=cells.get("code") or "")
+            self.skip(number, "empty-name", Text("事项名称为空", "the name is empty"), col.NAME, record=cells.get("code") or "")
             return
-        meta: list = []
         record = cells.get("code") or one_line(name)
         power = self.result.powers.get(self.power_key(cells))
         if power is None:
-            code = re.sub(r"\s+", "", cells["code"]) if cells.get("code") else None
+            code = _code(cells)
             if self.duplicate(number, code, self.power_codes, record):
                 return
             power = self.new_power(number, cells, section_category, record, code)
@@ -624,7 +648,7 @@ class TableReader:
             self.responsibilities[power.key] = resp
             self.result.responsibilities.append(resp)
             resp.basis = list(power.basis)
-        resp.meta += meta + extra
+        resp.meta += extra
         if cells.get("subname"):
             resp.meta.append((SUB_NAME, one_line(cells["subname"])))
         for stage in ("accept", "review", "decide", "deliver", "supervise"):
@@ -635,8 +659,8 @@ class TableReader:
             for stage, text in stages.items():
                 _add_stage(resp, stage, one_line(text, " "))
             for text in rest:
-                self.problem(number, "unmapped-duty", f"责任事项中“{one_line(text, ' ')[:40]}”不属于受理、审查、决定、送达、监管任一环节，写入注释",
-                             f"the duty '{one_line(text, ' ')[:40]}' belongs to no stage (accept, review, decide, deliver, supervise); kept as a comment",
+                self.problem(number, "unmapped-duty", Text(f"责任事项中“{one_line(text, ' ')[:40]}”不属于受理、审查、决定、送达、监管任一环节，写入注释",
+                                                           f"the duty '{one_line(text, ' ')[:40]}' belongs to no stage (accept, review, decide, deliver, supervise); kept as a comment"),
                              "kept", col.DUTIES, record=record)
                 resp.meta.append((col.DUTIES + "（未归入环节）", one_line(text, " ")))
         if cells.get("supervisor"):
@@ -651,11 +675,12 @@ class TableReader:
                 if item not in resp.accountability:
                     resp.accountability.append(one_line(item, " "))
 
-    def row_negative(self, number: int, cells: dict, extra: list, units: dict, section_category, section_type) -> None:
+    def row_negative(self, number: int, cells: Cells, extra: Meta, units: dict[str, str], section_category: str | None, section_type: str | None) -> None:
+        """A negative list's row: one entry."""
         name = cells.get("name")
-        code = re.sub(r"\s+", "", cells["code"]) if cells.get("code") else None
+        code = _code(cells)
         if not name:
-            self.skip(number, "empty-name", "禁止或许可事项名称为空", "the entry name is empty", col.ENTRY, record=code or "")
+            self.skip(number, "empty-name", Text("禁止或许可事项名称为空", "the entry name is empty"), col.ENTRY, record=code or "")
             return
         name = one_line(name)
         if self.duplicate(number, code, self.negative_codes, name):
@@ -672,8 +697,8 @@ class TableReader:
         elif re.match(r"未(?:获|取)得?(?:许可|批准)", name):
             n.type = "licensed"
         else:
-            self.problem(number, "unknown-type", "看不出是禁止准入还是许可准入（没有“准入类型”列，也没有“禁止准入类”等标题行）",
-                         "cannot tell whether the entry is prohibited or licensed (no entry-type column and no section heading)", "kept",
+            self.problem(number, "unknown-type", Text("看不出是禁止准入还是许可准入（没有“准入类型”列，也没有“禁止准入类”等标题行）",
+                                                      "cannot tell whether the entry is prohibited or licensed (no entry-type column and no section heading)"), "kept",
                          col.ENTRY_TYPE, record=code or name)
         if cells.get("measure"):
             n.description = one_line(cells["measure"], " ") if "\n" not in cells["measure"] else cells["measure"]
@@ -699,14 +724,15 @@ class TableReader:
             n.meta.append((col.LEVEL, one_line(cells["level"])))
         self.result.negatives.append(n)
 
-    def row_matter(self, number: int, cells: dict, extra: list, units: dict, section_category, section_type) -> None:
+    def row_matter(self, number: int, cells: Cells, extra: Meta, units: dict[str, str], section_category: str | None, section_type: str | None) -> None:
+        """A matter list's row: one matter, and its power when the row names a main item."""
         sub = one_line(cells["subname"]) if cells.get("subname") else None
         if not cells.get("name") and not sub:
-            self.skip(number, "empty-name", "事项名称为空", "the name is empty", col.NAME, record=cells.get("code") or "")
+            self.skip(number, "empty-name", Text("事项名称为空", "the name is empty"), col.NAME, record=cells.get("code") or "")
             return
         title = sub or one_line(cells["name"])
-        meta: list = list(extra)
-        row_code = re.sub(r"\s+", "", cells["code"]) if cells.get("code") else None
+        meta: Meta = list(extra)
+        row_code = _code(cells)
         main_code, code = (row_code, None) if sub and self.group_code else (None, row_code)
         if self.duplicate(number, code, self.matter_codes, title):
             return
@@ -736,7 +762,7 @@ class TableReader:
                     duration, assumed = parsed
                     setattr(mt, key, duration)
                     if assumed:
-                        self.problem(number, "assumed-unit", f"时限“{cells[key]}”没有单位，按工作日导入", f"the time limit '{cells[key]}' has no unit; read as working days",
+                        self.problem(number, "assumed-unit", Text(f"时限“{cells[key]}”没有单位，按工作日导入", f"the time limit '{cells[key]}' has no unit; read as working days"),
                                      "assumed", heading, cells[key], record)
         if cells.get("visits"):
             mt.visits = self.value(number, record, VISITS, cells["visits"], parse_visits, mt.meta)
@@ -766,7 +792,14 @@ class TableReader:
         self.result.matters.append(mt)
 
 
+def _code(cells: Cells) -> str | None:
+    """The row's code, spaces and line breaks taken out."""
+    code = cells.get("code")
+    return re.sub(r"\s+", "", code) if code else None
+
+
 def _add_stage(resp: RespRec, stage: str, text: str) -> None:
+    """Add a stage's text to a responsibility (several rows may give the same stage)."""
     old = resp.stages.get(stage)
     if old is None:
         resp.stages[stage] = text
@@ -786,11 +819,12 @@ def _status(text: str) -> str:
             level, _ = parse_level(target)
             return f"下放({LEVEL_WORD[level]})"
         return f"{word}({target})"
-    raise ValueProblem("bad-status", f"无法识别的权力状态“{text}”（应为 保留、取消、下放(县)、划转(部门) 或 合并(权力)）",
-                       f"unreadable status '{text}' (expected 保留, 取消, 下放(县), 划转(department) or 合并(power))")
+    raise ValueProblem("bad-status", Text(f"无法识别的权力状态“{text}”（应为 保留、取消、下放(县)、划转(部门) 或 合并(权力)）",
+                                          f"unreadable status '{text}' (expected 保留, 取消, 下放(县), 划转(department) or 合并(power))"))
 
 
 def _date(text: str) -> str:
+    """``2024年1月1日``, ``2024/1/1`` … → ``2024-01-01``."""
     t = unicodedata.normalize("NFKC", text).strip()
     mt = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?", t)
     if mt:
@@ -798,10 +832,11 @@ def _date(text: str) -> str:
             return _dt.date(int(mt.group(1)), int(mt.group(2)), int(mt.group(3))).isoformat()
         except ValueError:
             pass
-    raise ValueProblem("bad-date", f"无法识别的日期“{text}”（应为如 2024-01-01）", f"unreadable date '{text}' (expected e.g. 2024-01-01)")
+    raise ValueProblem("bad-date", Text(f"无法识别的日期“{text}”（应为如 2024-01-01）", f"unreadable date '{text}' (expected e.g. 2024-01-01)"))
 
 
 def _fee(text: str) -> tuple[str, str]:
+    """("free", ""), ("yuan", "50") or ("text", the cell as written)."""
     t = unicodedata.normalize("NFKC", text).strip()
     if t in ("免费", "不收费", "否", "无", "0", "0元", "免收"):
         return ("free", "")

@@ -18,11 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import unicodedata
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
+from ..compiler import CompileOptions
+from ..compiler import compile as compile_project
+from ..compiler.diagnostics import RULES, Severity
 from ..compiler.model import CATEGORY_ZH
 from ..dsl.formatter import FormatError, format_source
 from ..dsl.keywords import VOCAB
@@ -70,8 +78,9 @@ def identifier(text: str, prefix: str) -> str:
     return out
 
 
-def valid_identifier(text: str | None) -> bool:
-    return bool(text) and re.fullmatch(r"[^\W\d]\w*", text) is not None and text not in VOCAB.reserved_spellings \
+def valid_identifier(text: str | None) -> TypeGuard[str]:
+    """Whether ``text`` can be kept as an identifier as it stands (a source's own 标识)."""
+    return text is not None and re.fullmatch(r"[^\W\d]\w*", text) is not None and text not in VOCAB.reserved_spellings \
         and unicodedata.normalize("NFKC", text) == text
 
 
@@ -88,11 +97,13 @@ class Namespace:
         self.reserved: set[str] = set()
 
     def reserve(self, preferred: str | None) -> None:
+        """Keep ``preferred`` (when valid) for the record that brought it."""
         if valid_identifier(preferred):
             self.reserved.add(preferred)
 
     def make(self, text: str, preferred: str | None = None) -> str:
-        if preferred in self.reserved and preferred not in self.used:
+        """The reserved ``preferred`` name, else one made from ``text``, with _2, _3 … when taken."""
+        if preferred is not None and preferred in self.reserved and preferred not in self.used:
             self.used.add(preferred)
             return preferred
         base = identifier(text, self.prefix)
@@ -125,6 +136,7 @@ def meta_line(key: str, value: str, indent: str = "  ") -> str:
 
 
 def toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -152,6 +164,16 @@ class _Ids:
 
 
 @dataclass
+class _Parts:
+    """The records one rule file holds besides its department, identifiers made."""
+
+    powers: list[PowerRec] = field(default_factory=list)
+    resps: list[tuple[RespRec, str]] = field(default_factory=list)
+    negs: list[tuple[NegRec, str]] = field(default_factory=list)
+    matters: list[MatterRec] = field(default_factory=list)
+
+
+@dataclass
 class ProjectFiles:
     """The files of the project, by relative path, and a few figures for the summary."""
 
@@ -163,6 +185,8 @@ class ProjectFiles:
 
 
 class ProjectWriter:
+    """Renders one ImportResult as project files: ``render`` names everything, then writes the text."""
+
     def __init__(self, result: ImportResult, checks: dict[str, tuple[str, str]] | None = None) -> None:
         self.r = result
         self.ids = _Ids()
@@ -172,6 +196,7 @@ class ProjectWriter:
 
     # ------------------------------------------------------------ names
     def assign(self) -> None:
+        """Identifiers for every department, power, matter and law, in input order; the laws' articles."""
         r, ids = self.r, self.ids
         names = set(r.departments)
         for p in r.powers.values():
@@ -211,6 +236,7 @@ class ProjectWriter:
             ids.law[title] = ids.laws.make(title)
 
     def cite(self, cites: list[Cite]) -> str:
+        """A 依据 value: ``法规.第三条, 另一法规``."""
         return ", ".join(f"{self.ids.law[c.law]}.{c.article}" if c.article else self.ids.law[c.law] for c in cites)
 
     # ------------------------------------------------------------ blocks
@@ -295,7 +321,8 @@ class ProjectWriter:
             lines.append(f"  描述: {q(n.description)}")
         if n.department:
             lines.append(f"  主管部门: {self.ids.dept[n.department]}")
-        targets, unresolved = [], []
+        targets: list[str] = []
+        unresolved: list[str] = []
         for name in n.implemented_by:
             target = self.ids.matter_by_name.get(name) or self.ids.power_by_name.get(name)
             (targets if target else unresolved).append(target or name)
@@ -371,36 +398,33 @@ class ProjectWriter:
         return lines
 
     # ------------------------------------------------------------ files
-    def render(self) -> ProjectFiles:
+    def render(self, workers: int | None = None) -> ProjectFiles:
+        """Every file of the project, rule files formatted (``workers``: see ``format_files``)."""
         self.assign()
         r, ids = self.r, self.ids
-        by_dept: dict[str | None, dict[str, list]] = {}
-
-        def bucket(dept: str | None) -> dict[str, list]:
-            return by_dept.setdefault(dept, {"powers": [], "resps": [], "negs": [], "matters": []})
-
+        by_dept: defaultdict[str | None, _Parts] = defaultdict(_Parts)
         for p in r.powers.values():
-            bucket(p.department)["powers"].append(p)
+            by_dept[p.department].powers.append(p)
         resp_ids = Namespace("责任")
         for x in r.responsibilities:
             resp_ids.reserve(x.ident)
         for x in r.responsibilities:
             owner = r.powers[x.power].department
-            bucket(owner)["resps"].append((x, resp_ids.make(r.powers[x.power].name + "责任", x.ident)))
+            by_dept[owner].resps.append((x, resp_ids.make(r.powers[x.power].name + "责任", x.ident)))
         neg_ids = Namespace("负面")
         for n in r.negatives:
             neg_ids.reserve(n.ident)
         for n in r.negatives:
-            bucket(n.department)["negs"].append((n, neg_ids.make(n.name, n.ident)))
+            by_dept[n.department].negs.append((n, neg_ids.make(n.name, n.ident)))
         for mt in r.matters:
-            bucket(mt.department)["matters"].append(mt)
+            by_dept[mt.department].matters.append(mt)
 
         source = comment(r.source)
         files: dict[str, str] = {}
         width = max(3, len(str(len(r.departments))))
         for i, name in enumerate(sorted(r.departments), start=1):
             d = r.departments[name]
-            parts = by_dept.get(name, {"powers": [], "resps": [], "negs": [], "matters": []})
+            parts = by_dept.get(name, _Parts())
             path = f"dept-{i:0{width}d}-{_slug(d)}.qd"
             head = [f"# 部门：{comment(name)}", f"# 由 qingdan import 从 {source} 导入；原始记录中没有对应字段的内容保留在“备注”和注释中。", ""]
             files[path] = self.file_text(head, [self.department_block(d)], parts)
@@ -408,7 +432,7 @@ class ProjectWriter:
             head = ["# 没有写明部门的记录", f"# 由 qingdan import 从 {source} 导入。", ""]
             files["unassigned.qd"] = self.file_text(head, [], by_dept[None])
         if self.laws:
-            blocks = []
+            blocks: list[list[str]] = []
             for title in sorted(self.laws):
                 lines = [f"法规 {ids.law[title]} {q(title)} {{"]
                 kind = law_type(title)
@@ -420,29 +444,30 @@ class ProjectWriter:
             head = [f"# 从 {source} 的依据、受理条件等文字中的《…》书名和“第…条”提取的法规与条款。",
                     "# 条款内容没有随数据提供，请补充；类型只在书名能看出时写出。", ""]
             files["laws.qd"] = "\n".join(head + ["\n\n".join("\n".join(b) for b in blocks)]) + "\n"
-        files = format_files(files)
+        files = format_files(files, workers)
         files["qingdan.toml"] = self.toml()
         return ProjectFiles(files, len(r.departments), len(r.powers), len(r.matters), len(self.laws))
 
-    def file_text(self, head: list[str], first: list[list[str]], parts: dict[str, list]) -> str:
+    def file_text(self, head: list[str], first: list[list[str]], parts: _Parts) -> str:
         """Department first, then each power with its responsibilities and matters, then the rest."""
         blocks = list(first)
-        resps: dict[str, list] = {}
-        for x, rid in parts["resps"]:
+        resps: dict[str, list[tuple[RespRec, str]]] = {}
+        for x, rid in parts.resps:
             resps.setdefault(x.power, []).append((x, rid))
         matters: dict[str | None, list[MatterRec]] = {}
-        for mt in parts["matters"]:
+        for mt in parts.matters:
             matters.setdefault(mt.power, []).append(mt)
-        for p in parts["powers"]:
+        for p in parts.powers:
             blocks.append(self.power_block(p))
             blocks += [self.responsibility_block(x, rid) for x, rid in resps.pop(p.key, [])]
             blocks += [self.matter_block(mt) for mt in matters.pop(p.key, [])]
         blocks += [self.responsibility_block(x, rid) for group in resps.values() for x, rid in group]
-        blocks += [self.negative_block(n, nid) for n, nid in parts["negs"]]
+        blocks += [self.negative_block(n, nid) for n, nid in parts.negs]
         blocks += [self.matter_block(mt) for group in matters.values() for mt in group]
         return "\n".join(head) + "\n" + "\n\n".join("\n".join(b) for b in blocks) + "\n"
 
     def toml(self) -> str:
+        """qingdan.toml: the project table and the check severities the import lowered."""
         r = self.r
         lines = [f"# 由 qingdan import 从 {comment(r.source)} 导入；导入报告见 {REPORT_TEXT}", "", "[project]"]
         lines.append(f"name = {toml_string(r.project_name or Path(r.source).stem + ' 目录')}")
@@ -475,20 +500,19 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str, str | None]:
         return path, "", f"line {s.line}: {e.problem.message_en}: {near!r}"
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """Every rule file through the formatter, on all cores when there is a lot of text."""
-    import os
+def format_files(files: dict[str, str], workers: int | None = None) -> dict[str, str]:
+    """Every rule file through the formatter.
 
+    ``workers``: processes to format in; None uses up to the cores (at most 8), and only
+    when there is a lot of text; 1 formats in this process.
+    """
     items = sorted(files.items())
-    workers = min(os.cpu_count() or 1, 8, len(items))
+    count = min(workers or os.cpu_count() or 1, 8, len(items))
     done: list[tuple[str, str, str | None]] | None = None
-    if workers > 1 and sum(len(t) for _, t in items) >= PARALLEL_MIN_CHARS and os.environ.get("QINGDAN_WORKERS") != "1":
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
+    if count > 1 and (workers is not None or sum(len(t) for _, t in items) >= PARALLEL_MIN_CHARS):
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                done = list(pool.map(_format_one, items, chunksize=max(1, len(items) // (workers * 4))))
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+                done = list(pool.map(_format_one, items, chunksize=max(1, len(items) // (count * 4))))
         except (OSError, RuntimeError, ValueError):  # no fork or no processes here: format in this process
             done = None
     if done is None:
@@ -527,23 +551,27 @@ def target_problem(out: Path, inputs: list[Path], force: bool) -> tuple[str, str
 
 
 def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple[str, str]] | None = None,
-                  baseline: bool = False, lang: str = "zh") -> ProjectFiles:
+                  baseline: bool = False, lang: str = "zh", workers: int | None = None) -> ProjectFiles:
     """Render the project and write it (with the import report) atomically into ``out``.
 
     With ``baseline``, the written project is compiled before it replaces ``out``, and
     every check rule that finds errors in it is lowered to a warning in qingdan.toml
     (with the count and a note to raise it again), so the imported catalog can be built
     at once. Rules about the language itself (QD0xx) are never lowered.
+
+    ``workers`` is the number of processes for formatting the rule files and for the
+    baseline's compile: None lets each decide by the amount of text, 1 keeps everything
+    in this process.
     """
     checks = dict(checks or {})
     writer = ProjectWriter(result, checks)
-    project = writer.render()
+    project = writer.render(workers)
     files = dict(project.files)
     with atomic_directory(out) as tmp:
         for rel in sorted(files):
             (tmp / rel).write_text(files[rel], encoding="utf-8", newline="\n")
         if baseline:
-            for rule, count in sorted(baseline_rules(tmp).items()):
+            for rule, count in sorted(baseline_rules(tmp, workers).items()):
                 if rule not in checks:
                     checks[rule] = ("warning", f"导入基线：导入时发现 {count} 个“{rule}”错误，暂降为警告以便先生成；逐个修正后请删除本行（恢复为 error）")
             writer.checks = checks
@@ -557,12 +585,9 @@ def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple
     return project
 
 
-def baseline_rules(root: Path) -> dict[str, int]:
+def baseline_rules(root: Path, workers: int | None = None) -> dict[str, int]:
     """Error counts per check rule (QD1xx and up) of the project at ``root``."""
-    from ..compiler import compile as compile_path
-    from ..compiler.diagnostics import RULES, Severity
-
-    result = compile_path(root)
+    result = compile_project(root, CompileOptions(checks=True, workers=workers))
     counts: dict[str, int] = {}
     for d in result.diagnostics:
         rule = RULES.get(d.rule)
