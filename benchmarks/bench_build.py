@@ -1,8 +1,8 @@
 """Benchmark ``qingdan build``: build time and output size per 1,000 matters.
 
-Usage:
-    /work/venv/bin/python benchmarks/bench_build.py             # 1,000 and 5,000 matters
-    /work/venv/bin/python benchmarks/bench_build.py 2000 10000  # other sizes
+Usage (with qingdan installed, e.g. in the project's virtualenv):
+    python benchmarks/bench_build.py             # 1,000 and 5,000 matters
+    python benchmarks/bench_build.py 2000 10000  # other sizes
 
 For each size it writes a synthetic project to a temporary directory, compiles it
 (parse, lower, graph and checks, timed apart), then runs every build step into a
@@ -12,7 +12,11 @@ files and bytes written, and the figures per 1,000 matters.
 The project comes from benchmarks/synth.py (``write_catalog`` with ``defect_rate=0``: no
 planted defects). It still has realistic findings (duplicate materials in journeys and
 the like), so the build is run through the library (``generators.build.build``), which
-builds a catalog with findings anyway.
+builds a catalog with findings anyway. Each step of ``BUILD_STEPS`` is timed by running
+the build with the same steps, each wrapped in a timer (``build(..., steps=...)``).
+
+``synth`` is imported from this directory, which Python puts first on ``sys.path`` when
+it runs a script.
 """
 
 from __future__ import annotations
@@ -22,20 +26,28 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+import synth
 
+from qingdan.compiler import Catalog
 from qingdan.compiler import compile as compile_project
-from qingdan.compiler.diagnostics import Severity  # noqa: E402
-from qingdan.generators import build as build_mod  # noqa: E402
+from qingdan.compiler.diagnostics import Severity
+from qingdan.generators.build import BUILD_STEPS, BuildContext, Step, build
 
 
 def write_project(root: Path, n: int, seed: int = 7) -> str:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import synth
-
     synth.write_catalog(root, n, seed, defect_rate=0.0)
     return "benchmarks/synth.py, defect_rate=0"
+
+
+def timed(step: Step, times: dict[str, float]) -> Step:
+    """``step``, adding the seconds it takes to ``times[step.name]``."""
+
+    def run(catalog: Catalog, out: Path, ctx: BuildContext) -> None:
+        s0 = time.perf_counter()
+        step(catalog, out, ctx)
+        times[step.name] = times.get(step.name, 0.0) + time.perf_counter() - s0
+
+    return Step(step.name, run, step.units)
 
 
 def run(n: int) -> None:
@@ -49,16 +61,8 @@ def run(n: int) -> None:
         catalog = result.catalog
         matters = len(catalog.matters)
         times: dict[str, float] = {}
-        steps = []
-        for step in build_mod.BUILD_STEPS:
-            def timed(c, out, ctx, _step=step):
-                s0 = time.perf_counter()
-                _step(c, out, ctx)
-                times[_step.__name__] = times.get(_step.__name__, 0.0) + time.perf_counter() - s0
-
-            steps.append(timed)
         t0 = time.perf_counter()
-        done = build_mod.build(catalog, Path(tmp) / "out", steps=steps)
+        done = build(catalog, Path(tmp) / "out", steps=tuple(timed(s, times) for s in BUILD_STEPS))
         build_s = time.perf_counter() - t0
         per = 1000 / max(matters, 1)
         sizes: dict[str, int] = {}

@@ -1,16 +1,19 @@
 """Benchmark the reviewers' site: project generation and ``mkdocs build --strict`` per 1,000 matters.
 
-Usage:
-    /work/venv/bin/python benchmarks/bench_site.py              # 1,000 matters
-    /work/venv/bin/python benchmarks/bench_site.py 1000 10000   # other sizes
+Usage (with qingdan installed, e.g. in the project's virtualenv):
+    python benchmarks/bench_site.py              # 1,000 matters
+    python benchmarks/bench_site.py 1000 10000   # other sizes
 
-For each size it writes a synthetic project (benchmarks/synth.py when it provides
-``write_project``, else the generator of bench_build.py), compiles it, writes the site
+For each size it writes a synthetic project (``bench_build.write_project``: benchmarks/synth.py
+without planted defects), compiles it, writes the site
 project (``qingdan.generators.site.write_site_project``, everything generated, nothing
 reused from a build) and runs the real ``mkdocs build --strict`` on it. It prints the time
 of each phase (wall clock, and CPU seconds, which other processes on a shared machine
 do not inflate), the number of pages and files, the size of the built site and of the
 search index, and the figures per 1,000 matters.
+
+``bench_build`` is imported from this directory, which Python puts first on ``sys.path``
+when it runs a script.
 """
 
 from __future__ import annotations
@@ -22,15 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from bench_build import write_project  # noqa: E402
+from bench_build import write_project
 
 from qingdan.compiler import compile as compile_project
-from qingdan.compiler.diagnostics import Severity  # noqa: E402
-from qingdan.generators import site as site_mod  # noqa: E402
+from qingdan.compiler.diagnostics import Severity
+from qingdan.generators import site as site_mod
 
 
 def _size(root: Path) -> tuple[int, int]:
@@ -59,7 +58,7 @@ def run(n: int) -> None:
         matters = len(catalog.matters)
         project = Path(tmp) / "site-src"
 
-        def write(rel: str, data) -> None:
+        def write(rel: str, data: str | bytes) -> None:
             target = project.joinpath(*rel.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

@@ -84,20 +84,30 @@ def test_a_build_failing_midway_leaves_the_previous_build_intact(tmp_path):
         ctx.write("partial.txt", "half written")
         raise RuntimeError("simulated failure in the middle of the build")
 
-    steps = list(build_mod.BUILD_STEPS)
+    steps = build_mod.BUILD_STEPS
     with pytest.raises(RuntimeError):
-        build_mod.build(catalog_of(FIXTURE), out, steps=steps[:2] + [explode] + steps[2:])
+        build_mod.build(catalog_of(FIXTURE), out, steps=(*steps[:2], explode, *steps[2:]))
     assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary directory is left behind"
 
-    # the same through the command line, with the failing step appended to the real list
-    build_mod.BUILD_STEPS.insert(1, explode)
-    try:
-        r = run_cli("build", "--no-site", FIXTURE, "--out", out, "--version", "9.9")
-    finally:
-        build_mod.BUILD_STEPS.remove(explode)
-    assert r.code != 0 and "simulated failure" in r.err
+    # the same through the command line: a broken journey template makes the guides step
+    # fail after it has written the matters' guides
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "journey_guide.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    r = run_cli("build", "--no-site", FIXTURE, "--out", out, "--version", "9.9", "--templates", templates)
+    assert r.code == 1 and "journey_guide.md.j2" in r.err
     assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "templates"], "no temporary directory is left behind"
+
+
+def test_the_build_steps_are_one_immutable_registry():
+    from qingdan.generators.site import site_step
+
+    steps = build_mod.BUILD_STEPS
+    assert isinstance(steps, tuple)
+    assert [s.name for s in steps] == ["guides_step", "forms_step", "decisions_step", "lists_step", "exports_step", "site_step"]
+    assert steps[-1] is site_step, "the site runs last: it copies the other steps' files"
 
 
 def test_version_and_date_come_from_flags_or_the_project(tmp_path):

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from qingdan.compiler import Catalog, CompileResult
 from qingdan.compiler import compile as compile_project
 from qingdan.compiler import model as m
+from qingdan.generators.build import BUILD_STEPS, Step, build
+from qingdan.generators.site import site_step
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "build"
@@ -57,8 +59,6 @@ def assert_clean(project: Path) -> None:
 @cache
 def built(project: Path) -> Path:
     """Build ``project`` once per test process into a temporary directory."""
-    from qingdan.generators.build import build
-
     assert_clean(project)
     tmp = Path(tempfile.mkdtemp(prefix="qd-build-test-"))
     atexit.register(shutil.rmtree, tmp, True)
@@ -67,11 +67,9 @@ def built(project: Path) -> Path:
     return out
 
 
-def core_steps() -> list:
-    """The artefact steps of qingdan.generators.build, without steps other modules append (the site)."""
-    from qingdan.generators.build import BUILD_STEPS
-
-    return [s for s in BUILD_STEPS if s.__module__ == "qingdan.generators.build"]
+def core_steps() -> tuple[Step, ...]:
+    """The build's steps without the reviewers' site (as ``qingdan build --no-site`` runs them)."""
+    return tuple(s for s in BUILD_STEPS if s is not site_step)
 
 
 def copy_project(src: Path, dst: Path) -> Path:
@@ -135,7 +133,7 @@ def _same_kind(a, b) -> bool:
     kinds = [(bool,), (Decimal, int, float), (str,), (date,)]
     for k in kinds:
         if isinstance(a, k) and isinstance(b, k):
-            return not (isinstance(a, bool) != isinstance(b, bool))
+            return isinstance(a, bool) == isinstance(b, bool)
     return False
 
 

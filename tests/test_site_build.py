@@ -325,9 +325,7 @@ def test_site_project_is_deterministic(catalog):
     assert not any(str(FIXTURE) in v for v in first.values() if isinstance(v, str))
 
 
-def test_large_catalogs_keep_matters_out_of_the_navigation_and_still_build(tmp_path, monkeypatch, catalog):
-    monkeypatch.setattr(site_mod, "NAV_MATTER_LIMIT", 2)
-    monkeypatch.setattr(site_mod, "NAV_JOURNEY_LIMIT", 0)
+def test_large_catalogs_keep_matters_out_of_the_navigation_and_still_build(tmp_path, catalog):
     project = tmp_path / "project"
 
     def write(rel, data):
@@ -335,7 +333,7 @@ def test_large_catalogs_keep_matters_out_of_the_navigation_and_still_build(tmp_p
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
-    site_mod.write_site_project(catalog, write)
+    site_mod.write_site_project(catalog, write, nav_limits=site_mod.NavLimits(matters=2, journeys=0))
     cfg = (project / "mkdocs.yml").read_text(encoding="utf-8")
     assert "matters/" not in cfg.split("\nnav:", 1)[1] and "journeys/j-" not in cfg.split("\nnav:", 1)[1]
     site_mod.build_site_html(project, tmp_path / "site", date="2026-11-01")
@@ -359,7 +357,7 @@ def test_broken_page_makes_the_strict_build_fail_with_the_warning(tmp_path, cata
         fh.write("\n[坏链接](missing-page.md)\n")
     with pytest.raises(site_mod.SiteError) as e:
         site_mod.build_site_html(project, tmp_path / "site")
-    assert "missing-page.md" in e.value.zh
+    assert "missing-page.md" in e.value.text.zh and "missing-page.md" in e.value.message("en")
 
 
 # ---------------------------------------------------------------- the command line and the build

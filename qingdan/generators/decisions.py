@@ -33,11 +33,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..compiler import Catalog
 from ..compiler import model as m
 from ..compiler.normal_form import Atom, to_nnf
 from .describe import number_text, required_when_text
 
 MAX_ROWS = 4096
+Node = Any  # a negation normal form (compiler.normal_form): an Atom, or ("and" | "or", [nodes])
 TYPE_REF = {"number": "number", "bool": "boolean", "text": "string", "enum": "string", "date": "date"}
 
 
@@ -46,7 +48,7 @@ class TableTooLarge(Exception):
 
 
 # ---------------------------------------------------------------- normal forms
-def to_dnf(node) -> list[tuple[Atom, ...]]:
+def to_dnf(node: Node) -> list[tuple[Atom, ...]]:
     """Disjunctive normal form: a list of conjunctions (tuples of atoms), in source order."""
     if isinstance(node, Atom):
         return [(node,)]
@@ -79,12 +81,10 @@ class Interval:
             return False
         return self.lo > self.hi or (self.lo == self.hi and not (self.lo_incl and self.hi_incl))
 
-    def contains(self, v) -> bool:
+    def contains(self, v: Any) -> bool:
         if self.lo is not None and (v < self.lo or (v == self.lo and not self.lo_incl)):
             return False
-        if self.hi is not None and (v > self.hi or (v == self.hi and not self.hi_incl)):
-            return False
-        return True
+        return not (self.hi is not None and (v > self.hi or (v == self.hi and not self.hi_incl)))
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Test:
         return self.kind in ("values", "ranges") and not self.items
 
 
-def _holds(atom: Atom, v) -> bool:
+def _holds(atom: Atom, v: Any) -> bool:
     op, vals = atom.op, atom.values
     if op == "in":
         return v in vals
@@ -114,7 +114,7 @@ def _holds(atom: Atom, v) -> bool:
     return {"ge": v >= x, "le": v <= x, "gt": v > x, "lt": v < x, "eq": v == x, "ne": v != x}[op] if _comparable(v, x, op) else False
 
 
-def _comparable(v, x, op) -> bool:
+def _comparable(v: Any, x: Any, op: str) -> bool:
     if op in ("eq", "ne"):
         return True
     return type(v) is type(x) or (isinstance(v, Decimal) and isinstance(x, Decimal))
@@ -156,7 +156,8 @@ def merge_fact(atoms: list[Atom], fact: m.Fact) -> Test:
 
 
 # ---------------------------------------------------------------- FEEL text
-def feel_literal(v) -> str:
+def feel_literal(v: Any) -> str:
+    """A value as a FEEL literal: ``null``, ``true``, ``20``, ``date("2026-01-01")``, ``"text"``."""
     if v is None:
         return "null"
     if isinstance(v, bool):
@@ -203,9 +204,9 @@ def feel_test(test: Test | None, possibly: bool) -> str:
     return ", ".join(parts)
 
 
-def test_json(test: Test | None, possibly: bool) -> dict:
+def test_json(test: Test | None, possibly: bool) -> dict[str, Any]:
     """A structured form of a cell for systems that do not read FEEL."""
-    out: dict = {"feel": feel_test(test, possibly)}
+    out: dict[str, Any] = {"feel": feel_test(test, possibly)}
     if test is None:
         out["any"] = True
         return out
@@ -223,7 +224,7 @@ def test_json(test: Test | None, possibly: bool) -> dict:
     return out
 
 
-def _json_value(v):
+def _json_value(v: Any) -> Any:
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral() else float(v)
     if isinstance(v, date):
@@ -299,7 +300,9 @@ def conjunction_rows(conj: Iterable[Atom], matter: m.Matter, inputs: list[Input]
         if not atoms:
             cells.append(None)
             continue
-        test = merge_fact(atoms, matter.fact(inp.name))
+        fact = matter.fact(inp.name)
+        assert fact is not None  # the inputs are the matter's own facts
+        test = merge_fact(atoms, fact)
         if test.unsatisfiable and not possibly:
             return []
         cells.append(test)
@@ -308,7 +311,8 @@ def conjunction_rows(conj: Iterable[Atom], matter: m.Matter, inputs: list[Input]
     return [cells]
 
 
-def eligibility_table(catalog, matter: m.Matter) -> Table:
+def eligibility_table(catalog: Catalog, matter: m.Matter) -> Table:
+    """The eligibility table (hit policy FIRST) of ``matter``."""
     inputs = matter_inputs(matter)
     table = Table(
         "eligibility", "受理条件", "是否符合受理条件", "FIRST", inputs,
@@ -336,7 +340,8 @@ def eligibility_table(catalog, matter: m.Matter) -> Table:
     return table
 
 
-def materials_table(catalog, matter: m.Matter) -> Table:
+def materials_table(catalog: Catalog, matter: m.Matter) -> Table:
+    """The materials table (hit policy COLLECT) of ``matter``."""
     inputs = matter_inputs(matter)
     table = Table(
         "materials", "申请材料", "需要提交的申请材料", "COLLECT", inputs,
@@ -378,5 +383,5 @@ def _dedupe(table: Table) -> None:
     table.rows = kept
 
 
-def _basis(catalog, basis: list[m.Citation]) -> str:
+def _basis(catalog: Catalog, basis: list[m.Citation]) -> str:
     return "；".join(catalog.citation_text(c) for c in basis)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ..compiler import Catalog
 from ..compiler import model as m
 
 CHANNEL_ZH = {"online": "网上办理", "window": "窗口办理", "mail": "邮寄办理", "mobile": "移动端办理"}
@@ -18,15 +19,17 @@ OP_ZH = {"ge": "不小于", "le": "不大于", "gt": "大于", "lt": "小于", "
 DATE_OP_ZH = {"ge": "不早于", "le": "不晚于", "gt": "晚于", "lt": "早于", "eq": "为", "ne": "不为"}
 
 
-def number_text(value: Decimal | int | float) -> str:
+def number_text(value: Decimal | int | float | str) -> str:
+    """A number as plain decimal text: ``20``, ``0.5`` (no exponent, no trailing zeros)."""
     return format(Decimal(str(value)).normalize(), "f")
 
 
 def literal_text(lit: m.Literal_, fact: m.Fact | None = None) -> str:
+    """A literal as the guides print it: 是/否, plain numbers, ISO dates, an enum option's label."""
     v = lit.value
     if lit.type == "bool" or isinstance(v, bool):
         return "是" if v else "否"
-    if lit.type == "number":
+    if lit.type == "number" and not isinstance(v, date):
         return number_text(v)
     if lit.type == "date" and isinstance(v, date):
         return v.isoformat()
@@ -133,7 +136,8 @@ def material_marks(material: m.Material) -> list[str]:
     return marks
 
 
-def material_source_text(catalog, material: m.Material) -> str:
+def material_source_text(catalog: Catalog, material: m.Material) -> str:
+    """Where a material comes from: 申请人自备, or who provides it by data sharing."""
     src = material.source
     if src.kind == "applicant":
         return "申请人自备"
@@ -152,5 +156,6 @@ def required_when_text(material: m.Material, matter: m.Matter) -> str:
     return "必需"
 
 
-def citations_text(catalog, basis: list[m.Citation]) -> str:
+def citations_text(catalog: Catalog, basis: list[m.Citation]) -> str:
+    """Citations joined with ``；``: ``《某法》第十条；《某条例》``."""
     return "；".join(catalog.citation_text(c) for c in basis)

@@ -14,8 +14,12 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
+from ..compiler import Catalog
 from ..compiler import model as m
+from ..compiler.text import Text
+from .context import Write
 from .decisions import Table, TableTooLarge, eligibility_table, feel_literal, materials_table, test_json
 
 DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
@@ -24,38 +28,45 @@ DECISIONS_FORMAT = "1.0"
 
 
 class DecisionBuildError(Exception):
-    """A matter's conditions cannot be laid out as a decision table (with a message for the user)."""
+    """A matter's conditions cannot be laid out as a decision table (with a message for the user in Chinese and English)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.zh)
+        self.text = text
 
 
-def matter_tables(catalog, matter: m.Matter) -> tuple[Table, Table]:
+def matter_tables(catalog: Catalog, matter: m.Matter) -> tuple[Table, Table]:
+    """The eligibility and materials tables of ``matter``; DecisionBuildError when they would be too large."""
     try:
         return eligibility_table(catalog, matter), materials_table(catalog, matter)
     except TableTooLarge:
-        raise DecisionBuildError(
-            f"事项“{matter.id}”的条件展开后超过 4096 行，无法生成决策表；请把条件拆成几个较简单的条件"
-        ) from None
+        raise DecisionBuildError(Text(
+            f"事项“{matter.id}”的条件展开后超过 4096 行，无法生成决策表；请把条件拆成几个较简单的条件",
+            f"the conditions of matter '{matter.id}' expand to more than 4096 rows; split them into simpler conditions",
+        )) from None
 
 
 # ---------------------------------------------------------------- DMN XML
-def _el(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    e = ET.SubElement(parent, f"{{{DMN_NS}}}{tag}", {k.rstrip("_"): v for k, v in attrs.items() if v is not None})
+def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str | None) -> ET.Element:
+    e = ET.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attrs.items() if v is not None})
     if text is not None:
         e.text = text
     return e
 
 
-def _text(parent, tag: str, text: str, **attrs) -> ET.Element:
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str | None) -> ET.Element:
     e = _el(parent, tag, **attrs)
     _el(e, "text", text)
     return e
 
 
-def matter_dmn(catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table] | None = None) -> str:
+def matter_dmn(catalog: Catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table] | None = None) -> str:
     """The DMN 1.3 definitions of one matter, as UTF-8 XML text."""
     eligibility, materials = tables or matter_tables(catalog, matter)
-    ET.register_namespace("", DMN_NS)
-    root = ET.Element(f"{{{DMN_NS}}}definitions", {
-        "id": "definitions", "name": matter.name, "namespace": f"urn:qingdan:decisions:{slug}",
+    # The namespace is written as the root's first attribute and the tags are left plain:
+    # the same XML as namespaced tags, without registering a prefix in ElementTree's global map.
+    root = ET.Element("definitions", {
+        "xmlns": DMN_NS, "id": "definitions", "name": matter.name, "namespace": f"urn:qingdan:decisions:{slug}",
         "expressionLanguage": FEEL_NS, "typeLanguage": FEEL_NS, "exporter": "qingdan",
     })
     _el(root, "description", f"{matter.name}（{matter.code or matter.id}）的受理条件与申请材料决策表；目录版本 {catalog.config.version}")
@@ -65,20 +76,20 @@ def matter_dmn(catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table]
     sources = _knowledge_sources(catalog, matter)
     for table in (eligibility, materials):
         _decision(root, table, sources if table.id == "eligibility" else {})
-    for key, (sid, name) in sources.items():
+    for sid, name in sources.values():
         _el(root, "knowledgeSource", id=sid, name=name)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _knowledge_sources(catalog, matter: m.Matter) -> dict[str, tuple[str, str]]:
+def _knowledge_sources(catalog: Catalog, matter: m.Matter) -> dict[str, tuple[str, str]]:
     cites: dict[str, m.Citation] = {}
     for c in matter.basis + [b for cond in matter.conditions for b in cond.basis]:
         cites.setdefault(c.key, c)
     return {key: (f"source_{i}", catalog.citation_text(c)) for i, (key, c) in enumerate(cites.items(), 1)}
 
 
-def _decision(root, table: Table, sources: dict) -> None:
+def _decision(root: ET.Element, table: Table, sources: dict[str, tuple[str, str]]) -> None:
     d = _el(root, "decision", id=table.id, name=table.name, label=table.label)
     _el(d, "description", table.description)
     for i, _inp in enumerate(table.inputs, 1):
@@ -102,7 +113,7 @@ def _decision(root, table: Table, sources: dict) -> None:
             _text(r, "inputEntry", entry)
         for o in table.outputs:
             _text(r, "outputEntry", feel_literal(row.outputs.get(o.name)))
-        ae = ET.SubElement(r, f"{{{DMN_NS}}}annotationEntry")
+        ae = ET.SubElement(r, "annotationEntry")
         _el(ae, "text", row.annotation)
 
 
@@ -121,7 +132,7 @@ def table_csv(table: Table) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def _table_json(table: Table) -> dict:
+def _table_json(table: Table) -> dict[str, Any]:
     return {
         "id": table.id,
         "name": table.name,
@@ -142,7 +153,8 @@ def _table_json(table: Table) -> dict:
     }
 
 
-def matter_tables_json(catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table]) -> str:
+def matter_tables_json(catalog: Catalog, matter: m.Matter, slug: str, tables: tuple[Table, Table]) -> str:
+    """Both tables of a matter as JSON, each cell as FEEL text and in a structured form."""
     eligibility, materials = tables
     doc = {
         "format": "qingdan-decisions",
@@ -158,7 +170,9 @@ def matter_tables_json(catalog, matter: m.Matter, slug: str, tables: tuple[Table
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_matter_decisions(catalog, matter: m.Matter, slug: str, outdir: Path, write) -> None:
+def write_matter_decisions(catalog: Catalog, matter: m.Matter, slug: str, outdir: Path | None, write: Write) -> None:
+    """Write ``decisions/<slug>.dmn``, ``.eligibility.csv``, ``.materials.csv`` and ``.json`` through ``write``
+    (``outdir`` is not used: every file goes through ``write``)."""
     tables = matter_tables(catalog, matter)
     base = f"decisions/{slug}"
     write(f"{base}.dmn", matter_dmn(catalog, matter, slug, tables))

@@ -20,9 +20,11 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
+from ..compiler import Catalog
 from ..compiler import model as m
 from . import describe as d
 
@@ -36,7 +38,7 @@ _TABLES = ("departments", "laws", "powers", "responsibilities", "negatives", "ma
 _LOCATION_FIELDS = frozenset({"loc", "locs", "before_loc", "after_loc"})
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """A model value as JSON data, without source locations.
 
     Gives what ``model_dump(mode="json")`` gives (Decimal as text, dates in ISO form)
@@ -55,10 +57,11 @@ def plain(value):
     return value
 
 
-def catalog_document(catalog, version: str, date_: str | None) -> dict:
+def catalog_document(catalog: Catalog, version: str, date_: str | None) -> dict[str, Any]:
+    """The data of ``catalog.json``."""
     model = catalog.model
     config = {k: v for k, v in plain(model.config).items() if k != "templates"}
-    doc = {
+    doc: dict[str, Any] = {
         "$schema": CATALOG_SCHEMA_ID,
         "format_version": CATALOG_FORMAT,
         "catalog_version": version,
@@ -70,13 +73,14 @@ def catalog_document(catalog, version: str, date_: str | None) -> dict:
     return doc
 
 
-def catalog_json(catalog, version: str, date_: str | None) -> str:
+def catalog_json(catalog: Catalog, version: str, date_: str | None) -> str:
+    """``catalog.json``: the whole compiled catalog, without source locations."""
     return json.dumps(catalog_document(catalog, version, date_), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _strip_schema_locations(node):
+def _strip_schema_locations(node: Any) -> Any:
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in node.items():
             if k == "properties" and isinstance(v, dict):
                 out[k] = {pk: _strip_schema_locations(pv) for pk, pv in v.items() if pk not in ("loc", "locs", "before_loc", "after_loc")}
@@ -90,7 +94,7 @@ def _strip_schema_locations(node):
     return node
 
 
-def catalog_schema() -> dict:
+def catalog_schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of ``catalog.json``, derived from the typed model."""
     model_schema = m.CatalogModel.model_json_schema(mode="serialization")
     defs = _strip_schema_locations(model_schema["$defs"])
@@ -136,7 +140,7 @@ CONTEXT = {
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
 
 
-def _zh(text: str) -> dict:
+def _zh(text: str) -> dict[str, str]:
     return {"@language": "zh", "@value": text}
 
 
@@ -147,8 +151,7 @@ def _h(text: str) -> str:
 def xsd_duration(dur: m.Duration) -> str:
     """A duration as ``xsd:duration``: days as ``PnD`` (working days counted as days), hours as ``PTnH``."""
     amount = Decimal(dur.amount)
-    seconds = amount * (3600 if dur.unit == "hours" else 86400)
-    seconds = int(seconds.to_integral_value())
+    seconds = int((amount * (3600 if dur.unit == "hours" else 86400)).to_integral_value())
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -160,10 +163,12 @@ def xsd_duration(dur: m.Duration) -> str:
 
 
 class _Graph:
-    def __init__(self) -> None:
-        self.nodes: dict[str, dict] = {}
+    """The JSON-LD nodes by ``@id``; a node added twice is merged into the first."""
 
-    def add(self, node: dict) -> dict:
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+
+    def add(self, node: dict[str, Any]) -> dict[str, Any]:
         existing = self.nodes.get(node["@id"])
         if existing is None:
             self.nodes[node["@id"]] = node
@@ -172,11 +177,11 @@ class _Graph:
             existing.setdefault(k, v)
         return existing
 
-    def ref(self, node: dict) -> dict:
+    def ref(self, node: dict[str, Any]) -> dict[str, str]:
         return {"@id": self.add(node)["@id"]}
 
 
-def _organisation(g: _Graph, catalog, did: str | None, fallback_name: str) -> dict:
+def _organisation(g: _Graph, catalog: Catalog, did: str | None, fallback_name: str) -> dict[str, str]:
     dept = catalog.departments.get(did or "")
     region = (dept.region if dept and dept.region else None) or catalog.config.region or "CN"
     location = g.ref({"@id": f"urn:qingdan:location:{region}", "@type": "dct:Location", "dct:identifier": region})
@@ -191,8 +196,8 @@ def _organisation(g: _Graph, catalog, did: str | None, fallback_name: str) -> di
     return g.ref(node)
 
 
-def _legal_resource(g: _Graph, catalog, cit: m.Citation) -> dict:
-    node = {
+def _legal_resource(g: _Graph, catalog: Catalog, cit: m.Citation) -> dict[str, str]:
+    node: dict[str, Any] = {
         "@id": f"urn:qingdan:legal-resource:{_h(cit.key)}",
         "@type": "eli:LegalResource",
         "dct:identifier": cit.key,
@@ -207,7 +212,7 @@ def _legal_resource(g: _Graph, catalog, cit: m.Citation) -> dict:
     return g.ref(node)
 
 
-def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
+def _service(g: _Graph, catalog: Catalog, mt: m.Matter, slug: str) -> dict[str, str]:
     base = f"urn:qingdan:service:{slug}"
     power = catalog.power_of(mt)
     category = power.category if power else None
@@ -225,7 +230,7 @@ def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
                                               "skos:prefLabel": _zh(d.category_text(category))})
     reqs = []
     for i, cond in enumerate(mt.conditions, 1):
-        node = {"@id": f"{base}/requirement/{i}", "@type": "cv:Requirement", "dct:identifier": cond.id, "dct:title": _zh(cond.text)}
+        node: dict[str, Any] = {"@id": f"{base}/requirement/{i}", "@type": "cv:Requirement", "dct:identifier": cond.id, "dct:title": _zh(cond.text)}
         if cond.expr is not None:
             node["dct:description"] = _zh(d.expr_text(cond.expr, mt))
         reqs.append(g.ref(node))
@@ -240,7 +245,7 @@ def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
         service["cpsv:hasInput"] = evidence
     if mt.fee is not None:
         amount = Decimal(0) if mt.fee.free else (mt.fee.amount if mt.fee.amount is not None else None)
-        cost = {"@id": f"{base}/cost", "@type": "cv:Cost", "dct:identifier": f"{mt.code or mt.id}-cost",
+        cost: dict[str, Any] = {"@id": f"{base}/cost", "@type": "cv:Cost", "dct:identifier": f"{mt.code or mt.id}-cost",
                 "dct:description": _zh(d.fee_text(mt.fee))}
         if amount is not None:
             cost["cv:hasValue"] = {"@value": repr(float(amount)), "@type": "xsd:double"}
@@ -260,9 +265,10 @@ def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
                    "dct:description": _zh(d.CHANNEL_ZH.get(ch, ch))})
             for ch in mt.channels
         ]
-    contact = mt.contact or (catalog.departments[mt.department].contact if mt.department in catalog.departments else None)
+    dept = catalog.departments.get(mt.department or "")
+    contact = mt.contact or (dept.contact if dept is not None else None)
     if contact or mt.location:
-        cp = {"@id": f"{base}/contact", "@type": "cv:ContactPoint"}
+        cp: dict[str, Any] = {"@id": f"{base}/contact", "@type": "cv:ContactPoint"}
         if contact:
             cp["cv:telephone"] = contact
         if mt.location:
@@ -271,19 +277,21 @@ def _service(g: _Graph, catalog, mt: m.Matter, slug: str) -> dict:
     return g.ref(service)
 
 
-def cpsv_document(catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> dict:
+def cpsv_document(catalog: Catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> dict[str, Any]:
+    """The CPSV-AP graph: a ``PublicService`` per matter, an ``Event`` per journey."""
     g = _Graph()
     services = {mid: _service(g, catalog, mt, slugs[mid]) for mid, mt in catalog.matters.items()}
     for jid, j in catalog.journeys.items():
         related = [services[mid] for mid in dict.fromkeys(j.matters) if mid in services]
-        node = {"@id": f"urn:qingdan:event:{journey_slugs[jid]}", "@type": "cv:Event", "dct:identifier": j.id, "dct:title": _zh(j.name)}
+        node: dict[str, Any] = {"@id": f"urn:qingdan:event:{journey_slugs[jid]}", "@type": "cv:Event", "dct:identifier": j.id, "dct:title": _zh(j.name)}
         if related:
             node["cv:hasRelatedService"] = related
         g.add(node)
     return {"@context": CONTEXT, "@graph": [g.nodes[k] for k in sorted(g.nodes)]}
 
 
-def cpsv_jsonld(catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> str:
+def cpsv_jsonld(catalog: Catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> str:
+    """``exports/cpsv-ap.jsonld``."""
     return json.dumps(cpsv_document(catalog, slugs, journey_slugs), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -18,19 +18,23 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from ..compiler import Catalog
 from ..compiler import model as m
 from ..compiler.normal_form import Atom, to_nnf
 from . import describe as d
+from .decisions import Node, to_dnf
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+Schema = dict[str, Any]  # a JSON Schema or uiSchema document (or part of one)
 
 
-def _json_number(v: Decimal):
+def _json_number(v: Decimal) -> int | float:
     return int(v) if v == v.to_integral() else float(v)
 
 
-def _json_value(v):
+def _json_value(v: Any) -> Any:
     if isinstance(v, Decimal):
         return _json_number(v)
     if hasattr(v, "isoformat"):
@@ -38,8 +42,9 @@ def _json_value(v):
     return v
 
 
-def fact_schema(fact: m.Fact) -> dict:
-    s: dict = {"title": fact.label}
+def fact_schema(fact: m.Fact) -> Schema:
+    """The field of one fact: its JSON type, Chinese title, enum options and unit."""
+    s: Schema = {"title": fact.label}
     if fact.type == "number":
         s["type"] = "number"
     elif fact.type == "bool":
@@ -57,19 +62,19 @@ def fact_schema(fact: m.Fact) -> dict:
 
 
 # ---------------------------------------------------------------- conditions as schemas
-def _atom_schema(a: Atom, key: Callable[[str], str], fact: m.Fact | None) -> dict | None:
+def _atom_schema(a: Atom, key: Callable[[str], str], fact: m.Fact | None) -> Schema | None:
     if a.op == "true":
         return {}
     if a.op == "false":
         return {"not": {}}
-    if a.op == "unknown" or fact is None:
+    if a.op == "unknown" or fact is None or a.fact is None:
         return None
     vals = [_json_value(v) for v in a.values]
     if a.op in ("ge", "gt", "le", "lt"):
         if fact.type != "number":
             return None  # JSON Schema cannot order dates
         word = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}[a.op]
-        prop = {word: vals[0]}
+        prop: Schema = {word: vals[0]}
     elif a.op == "eq":
         prop = {"const": vals[0]}
     elif a.op == "ne":
@@ -82,14 +87,14 @@ def _atom_schema(a: Atom, key: Callable[[str], str], fact: m.Fact | None) -> dic
     return {"required": [k], "properties": {k: prop}}
 
 
-def condition_schema(expr: m.Expr, matter: m.Matter, key: Callable[[str], str]) -> dict | None:
+def condition_schema(expr: m.Expr, matter: m.Matter, key: Callable[[str], str]) -> Schema | None:
     """A schema for the facts object that holds only when ``expr`` definitely holds.
 
     Parts that JSON Schema cannot express make an ``and`` inexpressible (None) and are
     left out of an ``or``, so the schema is never weaker than the condition.
     """
 
-    def walk(node) -> dict | None:
+    def walk(node: Node) -> Schema | None:
         if isinstance(node, Atom):
             return _atom_schema(node, key, matter.fact(node.fact) if node.fact else None)
         kind, items = node
@@ -114,20 +119,18 @@ def condition_schema(expr: m.Expr, matter: m.Matter, key: Callable[[str], str]) 
 class _Form:
     title: str
     description: str
-    facts: dict[str, dict] = field(default_factory=dict)
+    facts: dict[str, Schema] = field(default_factory=dict)
     fact_help: dict[str, list[str]] = field(default_factory=dict)
     required_facts: list[str] = field(default_factory=list)
-    uploads: dict[str, dict] = field(default_factory=dict)
+    uploads: dict[str, Schema] = field(default_factory=dict)
     upload_help: dict[str, list[str]] = field(default_factory=dict)
     required_uploads: list[str] = field(default_factory=list)
-    rules: list[dict] = field(default_factory=list)
+    rules: list[Schema] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
 
 
-def _fact_help(catalog, matter: m.Matter) -> dict[str, list[str]]:
+def _fact_help(catalog: Catalog, matter: m.Matter) -> dict[str, list[str]]:
     """For each fact: the conditions that read it, with their legal basis."""
-    from .decisions import to_dnf
-
     out: dict[str, list[str]] = {}
     for cond in matter.conditions:
         if cond.expr is None:
@@ -143,8 +146,8 @@ def _needs_upload(mat: m.Material) -> bool:
     return mat.required and not mat.tolerated and not mat.commitment
 
 
-def _upload_schema(mat: m.Material) -> dict:
-    s = {"type": "string", "format": "data-url", "title": mat.name}
+def _upload_schema(mat: m.Material) -> Schema:
+    s: Schema = {"type": "string", "format": "data-url", "title": mat.name}
     notes = []
     if mat.form:
         notes.append(d.FORM_ZH[mat.form])
@@ -157,7 +160,7 @@ def _upload_schema(mat: m.Material) -> dict:
     return s
 
 
-def _upload_help(catalog, matter: m.Matter, mat: m.Material) -> list[str]:
+def _upload_help(catalog: Catalog, matter: m.Matter, mat: m.Material) -> list[str]:
     help_ = [d.required_when_text(mat, matter)]
     if mat.tolerated:
         help_.append("容缺受理：可在受理后补交")
@@ -171,7 +174,7 @@ def _upload_help(catalog, matter: m.Matter, mat: m.Material) -> list[str]:
     return help_
 
 
-def _add_matter(form: _Form, catalog, matter: m.Matter, fact_key: Callable[[str], str], upload_key: Callable[[m.Material], str],
+def _add_matter(form: _Form, catalog: Catalog, matter: m.Matter, fact_key: Callable[[str], str], upload_key: Callable[[m.Material], str],
                 skip: Callable[[m.Material], bool], label_suffix: str = "") -> None:
     helps = _fact_help(catalog, matter)
     for f in matter.facts:
@@ -217,16 +220,16 @@ def _add_matter(form: _Form, catalog, matter: m.Matter, fact_key: Callable[[str]
         })
 
 
-def _schema_and_ui(form: _Form, ident: str) -> tuple[dict, dict]:
-    facts_obj = {"type": "object", "title": "申请信息", "properties": form.facts, "additionalProperties": False}
+def _schema_and_ui(form: _Form, ident: str) -> tuple[Schema, Schema]:
+    facts_obj: Schema = {"type": "object", "title": "申请信息", "properties": form.facts, "additionalProperties": False}
     if form.required_facts:
         facts_obj["required"] = form.required_facts
-    mats_obj = {"type": "object", "title": "申请材料", "properties": form.uploads, "additionalProperties": False}
+    mats_obj: Schema = {"type": "object", "title": "申请材料", "properties": form.uploads, "additionalProperties": False}
     if form.fetched:
         mats_obj["description"] = "以下材料通过数据共享获取，无需上传：" + "、".join(form.fetched)
     if form.required_uploads:
         mats_obj["required"] = form.required_uploads
-    schema = {
+    schema: Schema = {
         "$schema": SCHEMA_DIALECT,
         "$id": ident,
         "title": form.title,
@@ -236,19 +239,19 @@ def _schema_and_ui(form: _Form, ident: str) -> tuple[dict, dict]:
         "required": ["facts", "materials"],
         "additionalProperties": False,
     }
-    rules = []
+    rules: list[Schema] = []
     for r in form.rules:  # the same rule from two matters of a journey is kept once
         if r not in rules:
             rules.append(r)
     if rules:
         schema["allOf"] = rules
-    ui = {
+    ui: Schema = {
         "ui:order": ["facts", "materials"],
         "facts": {"ui:order": list(form.facts) + ["*"]},
         "materials": {"ui:order": list(form.uploads) + ["*"]},
     }
     for k, s in form.facts.items():
-        entry: dict = {}
+        entry: Schema = {}
         if s.get("type") == "boolean":
             entry["ui:widget"] = "radio"
         if form.fact_help.get(k):
@@ -263,7 +266,7 @@ def _schema_and_ui(form: _Form, ident: str) -> tuple[dict, dict]:
     return schema, ui
 
 
-def matter_form(catalog, mid: str, slug: str) -> tuple[dict, dict]:
+def matter_form(catalog: Catalog, mid: str, slug: str) -> tuple[Schema, Schema]:
     """The JSON Schema and uiSchema of one matter's application form."""
     mt = catalog.matter(mid)
     basis = d.citations_text(catalog, mt.basis)
@@ -272,7 +275,7 @@ def matter_form(catalog, mid: str, slug: str) -> tuple[dict, dict]:
     return _schema_and_ui(form, f"urn:qingdan:form:matter:{slug}")
 
 
-def journey_fact_keys(catalog, jid: str) -> dict[str, dict[str, str]]:
+def journey_fact_keys(catalog: Catalog, jid: str) -> dict[str, dict[str, str]]:
     """For each matter of a journey, its fact ids mapped to the merged form's field names.
 
     A fact declared the same way (type, options) in several matters is one field; a fact
@@ -295,7 +298,7 @@ def journey_fact_keys(catalog, jid: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def journey_form(catalog, jid: str, slug: str) -> tuple[dict, dict]:
+def journey_form(catalog: Catalog, jid: str, slug: str) -> tuple[Schema, Schema]:
     """One form for the whole journey (一表申请); materials the journey figures count as
     fetched by data sharing are not uploaded."""
     j = catalog.journeys[jid]
@@ -322,9 +325,10 @@ def journey_form(catalog, jid: str, slug: str) -> tuple[dict, dict]:
         return catalog.material_index.identity(mat.name) in shared
 
     for mt in members:
-        _add_matter(form, catalog, mt, lambda fid, mt=mt: keys[mt.id][fid], upload_key, fetched, mt.name)
+        _add_matter(form, catalog, mt, keys[mt.id].__getitem__, upload_key, fetched, mt.name)
     return _schema_and_ui(form, f"urn:qingdan:form:journey:{slug}")
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: Schema) -> str:
+    """A schema as the build writes it: sorted keys, two-space indent, UTF-8 text."""
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -9,21 +9,27 @@ Both environments escape everything they print: HTML with the usual entity escap
 Markdown with entity escaping of ``& < >`` plus backslashes before Markdown syntax
 characters, so a name such as ``<script>`` or ``*x*`` appears as written and is never
 interpreted.
+
+The environments belong to a ``GuideTemplates`` object that a run (one build, one site)
+makes once and passes to every guide it renders, so compiled templates are reused
+within the run and nothing is kept between runs.
 """
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..compiler import Catalog
 from ..compiler import model as m
-from ..compiler.durations import Clock, days_zh, matter_time
+from ..compiler.durations import days_zh, matter_time
 from ..compiler.graph import journey_order, topological
+from ..compiler.journeys import JourneyFigures, MaterialSource
 from . import describe as d
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -32,7 +38,7 @@ TEMPLATE_NAMES = ("matter_guide.md.j2", "matter_guide.html.j2", "journey_guide.m
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
-def md_escape(value) -> Markup:
+def md_escape(value: object) -> Markup:
     """Escape text for Markdown: HTML entities for ``& < >``, backslashes for Markdown syntax."""
     if isinstance(value, Markup):
         return value
@@ -44,52 +50,63 @@ def md_escape(value) -> Markup:
     return Markup(text)
 
 
-def _none_to_empty(value):
+def md_join(items: list[Any], sep: str = "") -> Markup:
+    """The ``join`` filter of Markdown templates: every item escaped, joined by ``sep`` (escaped too)."""
+    return Markup(md_escape(sep)).join(md_escape(i) for i in items)
+
+
+def _none_to_empty(value: object) -> object:
     return "" if value is None else value
 
 
-@lru_cache(maxsize=16)
-def _environments(override: str | None) -> tuple[jinja2.Environment, jinja2.Environment]:
-    loaders: list[jinja2.BaseLoader] = []
-    if override:
-        loaders.append(jinja2.FileSystemLoader(override))
-    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    common = dict(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                  trim_blocks=True, lstrip_blocks=True)
-    md = jinja2.Environment(autoescape=True, finalize=md_escape, **common)
-    md.filters["join"] = lambda items, sep="": Markup(md_escape(sep)).join(md_escape(i) for i in items)
-    html = jinja2.Environment(autoescape=True, finalize=_none_to_empty, **common)
-    return md, html
-
-
-def template_dir(catalog, templates: str | Path | None = None) -> str | None:
+def template_dir(catalog: Catalog, templates: str | Path | None = None) -> str | None:
     """The project's template override directory, if any (``templates`` wins over the config)."""
     if templates:
         return str(Path(templates))
     if catalog.config.templates:
-        return str(Path(catalog.root) / catalog.config.templates)
+        return str((catalog.root or Path()) / catalog.config.templates)
     return None
 
 
-def render(catalog, template: str, view: dict, templates: str | Path | None = None) -> str:
-    md, html = _environments(template_dir(catalog, templates))
-    env = md if template.endswith(".md.j2") else html
-    return env.get_template(template).render(**view)
+class GuideTemplates:
+    """The guide templates of one run: a Markdown and an HTML jinja2 environment that
+    look in ``override`` first, then in the built-in templates."""
+
+    def __init__(self, override: str | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        if override:
+            loaders.append(jinja2.FileSystemLoader(override))
+        loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+        loader = jinja2.ChoiceLoader(loaders)
+        self.markdown = jinja2.Environment(loader=loader, autoescape=True, finalize=md_escape, undefined=jinja2.StrictUndefined,
+                                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        self.markdown.filters["join"] = md_join
+        self.html = jinja2.Environment(loader=loader, autoescape=True, finalize=_none_to_empty, undefined=jinja2.StrictUndefined,
+                                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+    @classmethod
+    def of(cls, catalog: Catalog, templates: str | Path | None = None) -> GuideTemplates:
+        """The templates of ``catalog``'s project (``templates`` overrides its configured directory)."""
+        return cls(template_dir(catalog, templates))
+
+    def render(self, template: str, view: dict[str, Any]) -> str:
+        env = self.markdown if template.endswith(".md.j2") else self.html
+        return env.get_template(template).render(**view)
 
 
 # ---------------------------------------------------------------- matter view
-def _contact(catalog, matter: m.Matter) -> str:
+def _contact(catalog: Catalog, matter: m.Matter) -> str:
     if matter.contact:
         return matter.contact
     dept = catalog.departments.get(matter.department or "")
     return dept.contact if dept and dept.contact else ""
 
 
-def _basis_list(catalog, basis: list[m.Citation]) -> list[dict]:
+def _basis_list(catalog: Catalog, basis: list[m.Citation]) -> list[dict[str, str]]:
     return [{"citation": catalog.citation_text(c), "text": catalog.article_text(c) or ""} for c in basis]
 
 
-def material_view(catalog, matter: m.Matter, material: m.Material) -> dict:
+def material_view(catalog: Catalog, matter: m.Matter, material: m.Material) -> dict[str, Any]:
     return {
         "id": material.id,
         "name": material.name,
@@ -103,11 +120,11 @@ def material_view(catalog, matter: m.Matter, material: m.Material) -> dict:
     }
 
 
-def matter_view(catalog, mid: str, version: str | None = None, date: str | None = None) -> dict:
+def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: str | None = None) -> dict[str, Any]:
+    """What a matter's guide says, as plain strings and lists for the templates."""
     mt = catalog.matter(mid)
     power = catalog.power_of(mt)
-    clock = Clock(catalog.config.holidays)
-    days, how = matter_time(mt, clock)
+    days, how = matter_time(mt, catalog.clock)
     return {
         "project": catalog.config.name,
         "version": version or catalog.config.version,
@@ -147,12 +164,16 @@ def matter_view(catalog, mid: str, version: str | None = None, date: str | None 
     }
 
 
-def matter_guide_markdown(catalog, mid: str, *, templates=None, version=None, date=None) -> str:
-    return render(catalog, "matter_guide.md.j2", matter_view(catalog, mid, version, date), templates)
+def matter_guide_markdown(catalog: Catalog, mid: str, *, templates: str | Path | None = None, version: str | None = None,
+                          date: str | None = None, env: GuideTemplates | None = None) -> str:
+    """The matter's guide in Markdown; ``env`` is the run's templates (else made for this call from ``templates``)."""
+    return (env or GuideTemplates.of(catalog, templates)).render("matter_guide.md.j2", matter_view(catalog, mid, version, date))
 
 
-def matter_guide_html(catalog, mid: str, *, templates=None, version=None, date=None) -> str:
-    return render(catalog, "matter_guide.html.j2", matter_view(catalog, mid, version, date), templates)
+def matter_guide_html(catalog: Catalog, mid: str, *, templates: str | Path | None = None, version: str | None = None,
+                      date: str | None = None, env: GuideTemplates | None = None) -> str:
+    """The matter's guide in HTML; ``env`` as for ``matter_guide_markdown``."""
+    return (env or GuideTemplates.of(catalog, templates)).render("matter_guide.html.j2", matter_view(catalog, mid, version, date))
 
 
 # ---------------------------------------------------------------- journey view
@@ -172,7 +193,7 @@ def journey_stages(journey: m.Journey) -> list[list[str]]:
     return stages
 
 
-def merged_materials(catalog, jid: str, figures=None) -> list[dict]:
+def merged_materials(catalog: Catalog, jid: str, figures: JourneyFigures | None = None) -> list[dict[str, Any]]:
     """The journey's materials once each (by material identity), with who needs them and how.
 
     Which materials are 免提交 comes from the journey figures (``Catalog.journey_figures``):
@@ -223,7 +244,7 @@ def merged_materials(catalog, jid: str, figures=None) -> list[dict]:
     return out
 
 
-def _provider_text(catalog, provider) -> str:
+def _provider_text(catalog: Catalog, provider: MaterialSource | str) -> str:
     """Who provides a shared material, by name: ``“企业设立登记”办理结果`` or ``某部门签发``."""
     if isinstance(provider, str):
         return provider
@@ -235,16 +256,17 @@ def _provider_text(catalog, provider) -> str:
     return provider.zh() if hasattr(provider, "zh") else str(provider)
 
 
-def journey_view(catalog, jid: str, version: str | None = None, date: str | None = None) -> dict:
+def journey_view(catalog: Catalog, jid: str, version: str | None = None, date: str | None = None) -> dict[str, Any]:
+    """What a journey's guide says, as plain strings and lists for the templates."""
     j = catalog.journeys[jid]
     fig = catalog.journey_figures(jid)
-    clock = Clock(catalog.config.holidays)
+    clock = catalog.clock
     materials = merged_materials(catalog, jid, fig)
     name_of = {mid: catalog.matter(mid).name for mid in fig.matters}
     times = {t.matter: t for t in fig.matter_times}
     members = [mid for mid in dict.fromkeys(j.matters) if mid in catalog.matters]
 
-    def days(value) -> str:
+    def days(value: float | None) -> str:
         return "未注明" if value is None else days_zh(Fraction(str(value)))
 
     return {
@@ -282,9 +304,13 @@ def journey_view(catalog, jid: str, version: str | None = None, date: str | None
     }
 
 
-def journey_guide_markdown(catalog, jid: str, *, templates=None, version=None, date=None) -> str:
-    return render(catalog, "journey_guide.md.j2", journey_view(catalog, jid, version, date), templates)
+def journey_guide_markdown(catalog: Catalog, jid: str, *, templates: str | Path | None = None, version: str | None = None,
+                           date: str | None = None, env: GuideTemplates | None = None) -> str:
+    """The journey's guide in Markdown; ``env`` as for ``matter_guide_markdown``."""
+    return (env or GuideTemplates.of(catalog, templates)).render("journey_guide.md.j2", journey_view(catalog, jid, version, date))
 
 
-def journey_guide_html(catalog, jid: str, *, templates=None, version=None, date=None) -> str:
-    return render(catalog, "journey_guide.html.j2", journey_view(catalog, jid, version, date), templates)
+def journey_guide_html(catalog: Catalog, jid: str, *, templates: str | Path | None = None, version: str | None = None,
+                       date: str | None = None, env: GuideTemplates | None = None) -> str:
+    """The journey's guide in HTML; ``env`` as for ``matter_guide_markdown``."""
+    return (env or GuideTemplates.of(catalog, templates)).render("journey_guide.html.j2", journey_view(catalog, jid, version, date))

@@ -1,14 +1,16 @@
-"""ASCII-safe, deterministic file stems for matters and journeys.
+"""ASCII-safe, deterministic file stems for matters, journeys and departments.
 
 A matter's file stem is its code when the code is plain ASCII (letters, digits and
 ``-``); otherwise, and for journeys, a stable hash of the identifier. The same stem is
-used by every artefact and by the documentation site, so links never break.
+used by every artefact and by the documentation site, so links never break. Departments
+have pages on the site only (``d-<id>`` or ``d-<hash>``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from ..compiler import model as m
 
@@ -34,12 +36,12 @@ def journey_slug(journey: m.Journey) -> str:
     return _hashed("j", journey.id)
 
 
-def _unique(items: dict[str, str], fallback) -> dict[str, str]:
+def _unique(items: dict[str, str], fallback: Callable[[str], str]) -> dict[str, str]:
     """Keep each proposed stem unless two items share it (ignoring case); those get ``fallback``."""
     owners: dict[str, list[str]] = {}
     for ident, stem in items.items():
         owners.setdefault(stem.lower(), []).append(ident)
-    out = {}
+    out: dict[str, str] = {}
     for ident, stem in items.items():
         out[ident] = stem if len(owners[stem.lower()]) == 1 else fallback(ident)
     return out
@@ -51,4 +53,25 @@ def matter_slugs(model: m.CatalogModel) -> dict[str, str]:
 
 
 def journey_slugs(model: m.CatalogModel) -> dict[str, str]:
+    """The file stem of every journey; journeys whose stems collide fall back to hashed stems."""
     return _unique({jid: journey_slug(j) for jid, j in model.journeys.items()}, lambda i: _hashed("j", i))
+
+
+def department_slug(did: str) -> str:
+    """``d-<id>`` for a plain ASCII identifier, else ``d-<sha1(id)[:10]>``."""
+    if _SAFE.match(did):
+        return f"d-{did}"
+    return _hashed("d", did)
+
+
+def department_slugs(model: m.CatalogModel) -> dict[str, str]:
+    """The page stem of every department; a second ASCII id differing from an earlier one in case only is hashed."""
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for did in model.departments:
+        slug = department_slug(did)
+        if slug.lower() in seen:  # two ASCII ids differing in case only
+            slug = _hashed("d", did)
+        seen[slug.lower()] = did
+        out[did] = slug
+    return out

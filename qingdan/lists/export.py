@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -17,14 +18,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ..compiler import Catalog
 from . import columns as c
-from .tables import ROWS
+from .tables import ROWS, Row
+
+Write = Callable[[str, str | bytes], None]  # write(relative_path, text_or_bytes)
 
 LIST_FORMAT = "1.0"
 _FIXED = datetime(2000, 1, 1)
 
 
-def list_csv(columns, rows: list[dict[str, str]]) -> str:
+def list_csv(columns: Sequence[str], rows: list[Row]) -> str:
+    """A list as CSV (UTF-8 with BOM, CRLF), the way Excel opens it."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
@@ -33,7 +38,8 @@ def list_csv(columns, rows: list[dict[str, str]]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def list_json(kind: str, title: str, columns, rows, version: str, date: str | None) -> str:
+def list_json(kind: str, title: str, columns: Sequence[str], rows: list[Row], version: str, date: str | None) -> str:
+    """A list as JSON: its columns and rows, with the catalog version and date."""
     doc = {
         "format": "qingdan-list",
         "format_version": LIST_FORMAT,
@@ -54,7 +60,7 @@ def _stamp(date: str | None) -> datetime:
         return _FIXED
 
 
-def list_xlsx(title: str, columns, rows, date: str | None = None) -> bytes:
+def list_xlsx(title: str, columns: Sequence[str], rows: list[Row], date: str | None = None) -> bytes:
     """A one-sheet workbook, header in bold and frozen, deterministic to the byte."""
     wb = Workbook()
     ws = wb.active
@@ -93,7 +99,7 @@ def _normalize_zip(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def write_lists(catalog, write, version: str, date: str | None) -> None:
+def write_lists(catalog: Catalog, write: Write, version: str, date: str | None) -> None:
     """Write ``lists/<stem>.csv|xlsx|json`` for the power, responsibility and negative lists."""
     for kind, (title, columns) in c.LISTS.items():
         rows = ROWS[kind](catalog)

@@ -6,13 +6,18 @@ Cells are strings; several values in one cell are joined with ``columns.SEPARATO
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..compiler import Catalog
 from ..compiler import model as m
 from . import columns as c
+
+Row = dict[str, str]
 
 LEVEL_WORD = {"province": "省", "city": "市", "county": "县", "township": "乡"}
 
 
-def _basis(catalog, basis: list[m.Citation]) -> str:
+def _basis(catalog: Catalog, basis: list[m.Citation]) -> str:
     return c.SEPARATOR.join(catalog.citation_text(b) for b in basis)
 
 
@@ -26,7 +31,8 @@ def status_text(status: m.PowerStatus) -> str:
     return word
 
 
-def power_rows(catalog) -> list[dict[str, str]]:
+def power_rows(catalog: Catalog) -> list[Row]:
+    """The power list (权力清单), one row per power."""
     rows = []
     for n, p in enumerate(catalog.model.powers.values(), 1):
         rows.append({
@@ -49,14 +55,15 @@ def power_rows(catalog) -> list[dict[str, str]]:
 
 def duties_text(r: m.Responsibility) -> str:
     """``1.受理责任：…；2.审查责任：…`` as responsibility lists print them."""
-    parts = []
+    parts: list[str] = []
     for stage in m.STAGES:
         if r.stages.get(stage):
             parts.append(f"{len(parts) + 1}.{c.STAGE_COLUMNS[stage]}：{r.stages[stage]}")
     return c.SEPARATOR.join(parts)
 
 
-def responsibility_rows(catalog) -> list[dict[str, str]]:
+def responsibility_rows(catalog: Catalog) -> list[Row]:
+    """The responsibility list (责任清单), one row per responsibility, with its power's name and code."""
     rows = []
     for n, r in enumerate(catalog.model.responsibilities.values(), 1):
         p = catalog.model.powers.get(r.power or "")
@@ -81,7 +88,8 @@ def responsibility_rows(catalog) -> list[dict[str, str]]:
     return rows
 
 
-def negative_rows(catalog) -> list[dict[str, str]]:
+def negative_rows(catalog: Catalog) -> list[Row]:
+    """The negative list (负面清单), one row per entry, with the names of the matters or powers implementing it."""
     rows = []
     for n, e in enumerate(catalog.model.negatives.values(), 1):
         names = []
@@ -103,4 +111,4 @@ def negative_rows(catalog) -> list[dict[str, str]]:
     return rows
 
 
-ROWS = {"power": power_rows, "responsibility": responsibility_rows, "negative": negative_rows}
+ROWS: dict[str, Callable[[Catalog], list[Row]]] = {"power": power_rows, "responsibility": responsibility_rows, "negative": negative_rows}

@@ -1,0 +1,107 @@
+"""Mermaid flowcharts for the site: a matter's steps, and a journey's matters in stages
+with the critical path in red; ``mermaid_text`` makes any name safe inside a label."""
+
+from __future__ import annotations
+
+from ...compiler import Catalog
+from ...compiler import model as m
+from ...compiler.journeys import JourneyFigures
+from .. import describe as d
+from ..guides import journey_stages
+from .figures import days_text
+
+CRITICAL_COLOR = "#c62828"
+
+
+def mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label (entity codes for the special characters)."""
+    out = []
+    for ch in str(text):
+        if ch == "#":
+            out.append("#35;")
+        elif ch == '"':
+            out.append("#quot;")
+        elif ch == "<":
+            out.append("#lt;")
+        elif ch == ">":
+            out.append("#gt;")
+        elif ch == "&":
+            out.append("#amp;")
+        elif ch in "\r\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _label(*lines: str) -> str:
+    return '"' + "<br/>".join(mermaid_text(x) for x in lines if x) + '"'
+
+
+def matter_flowchart(catalog: Catalog, mt: m.Matter) -> str:
+    """The matter's steps as a Mermaid flowchart: 申请 → each step → 办结."""
+    lines = ["flowchart LR", f"  start([{_label('申请')}])"]
+    nodes = []
+    if mt.steps:
+        for i, s in enumerate(mt.steps, 1):
+            nodes.append(f"s{i}")
+            lines.append(f"  s{i}[{_label(s.name, catalog.department_name(s.department), d.duration_text(s.duration) if s.duration else '')}]")
+    else:
+        nodes.append("s1")
+        lines.append(f"  s1[{_label('办理', catalog.department_name(mt.department))}]")
+    result = mt.result.name if mt.result else ""
+    limit = mt.limits.promised or mt.limits.statutory
+    lines.append(f"  done([{_label('办结', result, ('承诺 ' if mt.limits.promised else '法定 ') + limit.zh() if limit else '')}])")
+    chain = ["start", *nodes, "done"]
+    lines.append("  " + " --> ".join(chain))
+    return "\n".join(lines) + "\n"
+
+
+def journey_flowchart(catalog: Catalog, jid: str, fig: JourneyFigures) -> str:
+    """A journey's matters as a Mermaid flowchart: stages in parallel, order as arrows,
+    the critical path in red."""
+    j = catalog.journeys[jid]
+    members = list(fig.matters)
+    ids = {mid: f"m{i}" for i, mid in enumerate(members, 1)}
+    times = {t.matter: t for t in fig.matter_times}
+    critical = [mid for mid in fig.critical_path if mid in ids]
+    crit_edges = set(zip(critical, critical[1:]))
+    lines = ["flowchart LR", f"  start([{_label('申请')}])"]
+    stages = [[mid for mid in stage if mid in ids] for stage in journey_stages(j)]
+    stages = [s for s in stages if s]
+    for n, stage in enumerate(stages, 1):
+        title = f"第 {n} 阶段（{'并联办理' if len(stage) > 1 else '单项办理'}）"
+        lines.append(f"  subgraph stage{n}[{_label(title)}]")
+        for mid in stage:
+            mt = catalog.matter(mid)
+            t = times.get(mid)
+            days = f"{days_text(t.working_days)} 个工作日" if t and t.working_days is not None else "时限未注明"
+            lines.append(f"    {ids[mid]}[{_label(mt.name, catalog.department_name(mt.department), days)}]")
+        lines.append("  end")
+    lines.append(f"  done([{_label('办结', '关键路径 ' + days_text(fig.critical_days) + ' 个工作日' if fig.critical_days is not None else '')}])")
+    edges: list[tuple[str, str, bool]] = []
+    preds: dict[str, set[str]] = {mid: set() for mid in members}
+    succs: dict[str, set[str]] = {mid: set() for mid in members}
+    seen: set[tuple[str, str]] = set()
+    for dep in j.order:
+        if dep.before in ids and dep.after in ids and (dep.before, dep.after) not in seen:
+            seen.add((dep.before, dep.after))
+            preds[dep.after].add(dep.before)
+            succs[dep.before].add(dep.after)
+    for mid in members:
+        if not preds[mid]:
+            edges.append(("start", ids[mid], bool(critical) and mid == critical[0]))
+    for before, after in sorted(seen, key=lambda e: (members.index(e[0]), members.index(e[1]))):
+        edges.append((ids[before], ids[after], (before, after) in crit_edges))
+    for mid in members:
+        if not succs[mid]:
+            edges.append((ids[mid], "done", bool(critical) and mid == critical[-1]))
+    for a, b, crit in edges:
+        lines.append(f"  {a} {'==>' if crit else '-->'} {b}")
+    lines.append(f"  classDef critical fill:#ffebee,stroke:{CRITICAL_COLOR},stroke-width:3px,color:#000")
+    if critical:
+        lines.append("  class " + ",".join(ids[mid] for mid in critical) + " critical")
+        crit_idx = [str(i) for i, (_, _, crit) in enumerate(edges) if crit]
+        if crit_idx:
+            lines.append(f"  linkStyle {','.join(crit_idx)} stroke:{CRITICAL_COLOR},stroke-width:3px")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,100 @@
+"""The state of one run of the site writer: the catalog, where files go, the page stems,
+the site's jinja2 environment and the guide templates.
+
+A ``SiteWriter`` is made by ``pages.write_site_project`` for one run and dropped after
+it, so nothing (no template environment, no figures) is kept between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ...compiler import Catalog
+from ...compiler.diagnostics import Diagnostic
+from ..context import Write
+from ..guides import GuideTemplates, md_escape, md_join
+from .markup import link, safe_title, url
+
+SITE_TEMPLATES = Path(__file__).parent / "templates"
+# Above these counts, pages are reached from their index pages only, not listed in the
+# navigation (material renders a section's whole navigation into each of its pages).
+NAV_MATTER_LIMIT = 500
+NAV_JOURNEY_LIMIT = 100
+NAV_DEPARTMENT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class NavLimits:
+    """How many matters, journeys and departments the navigation lists at most; above
+    that, their pages are reached from their index pages only."""
+
+    matters: int = NAV_MATTER_LIMIT
+    journeys: int = NAV_JOURNEY_LIMIT
+    departments: int = NAV_DEPARTMENT_LIMIT
+
+
+def site_environment() -> jinja2.Environment:
+    """The jinja2 environment of the site's page templates (Markdown, everything escaped)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
+        autoescape=True,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["url"] = url
+    env.filters["join"] = md_join
+    env.filters["raw"] = Markup
+    return env
+
+
+@dataclass
+class SiteWriter:
+    """One run of the site writer: writes pages and copies artefacts through ``write``."""
+
+    catalog: Catalog
+    write: Write
+    version: str
+    date: str | None
+    templates: str | None
+    reuse: Callable[[str], bytes | None]
+    mslugs: dict[str, str]
+    jslugs: dict[str, str]
+    dslugs: dict[str, str]
+    tick: Callable[[int], None]
+    diagnostics: Sequence[Diagnostic] = ()
+    nav_limits: NavLimits = NavLimits()
+    env: jinja2.Environment = field(default_factory=site_environment)
+    _guides: GuideTemplates | None = field(default=None, init=False, repr=False)
+
+    @property
+    def guides(self) -> GuideTemplates:
+        """The guide templates, made on first use (a build hands its guides over instead)."""
+        if self._guides is None:
+            self._guides = GuideTemplates.of(self.catalog, self.templates)
+        return self._guides
+
+    def page(self, rel: str, template: str, **view: Any) -> None:
+        """Render ``template`` into ``docs/<rel>``."""
+        text = self.env.get_template(template).render(page=rel, project=self.catalog.config.name, version=self.version,
+                                                      date=self.date or "", **view)
+        self.write(f"docs/{rel}", safe_title(text))
+
+    def link(self, from_page: str, target: str) -> Markup:
+        return link(from_page, target)
+
+    def artefact(self, rel: str, make: Callable[[], str | bytes]) -> str:
+        """Copy a build artefact into docs/files/<rel> (from the build when it wrote it)."""
+        data: str | bytes | None = self.reuse(rel)
+        if data is None:
+            data = make()
+        self.write(f"docs/files/{rel}", data)
+        return f"files/{rel}"
