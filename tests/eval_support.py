@@ -12,6 +12,9 @@ from pathlib import Path
 
 from conftest import write_project
 
+from qingdan.compiler import Catalog, CompileOptions
+from qingdan.compiler import compile as compile_project
+
 BASE = """
 部门 市场监管局 "某市市场监督管理局" { 层级: 市; 区划: "330100" }
 部门 公安局 "某市公安局" { 层级: 市; 区划: "330100" }
@@ -127,10 +130,7 @@ def eval_project(root: Path) -> Path:
     return write_project(root, {"base.qd": BASE, "matters.qd": MATTERS})
 
 
-def load_catalog(root: Path):
-    from qingdan.compiler import CompileOptions
-    from qingdan.compiler import compile as compile_project
-
+def load_catalog(root: Path) -> Catalog:
     result = compile_project(eval_project(root), CompileOptions(checks=False))
     errors = [d.message_en for d in result.diagnostics if d.severity.value == "error"]
     assert errors == [], errors

@@ -3,7 +3,7 @@
 The DMN, JSON and CSV tables are run by a reference FEEL unary-test evaluator
 (test_build_support) on fact sets from hypothesis, and must give the same answer as a
 direct three-valued reading of the compiled conditions; when the rules engine
-(``Catalog.evaluate``) exists, its eligibility must agree too.
+(``evaluate``) exists, its eligibility must agree too.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def test_tables_agree_with_the_compiled_conditions(project, mid):
 
 @pytest.mark.parametrize("project,mid", _matters())
 def test_tables_agree_with_the_rules_engine(project, mid):
-    """``Catalog.evaluate`` (the rules that run) and the decision tables give the same answers."""
+    """``evaluate`` (the rules that run) and the decision tables give the same answers."""
     from test_build_support import to_json_facts
 
     cat = catalog_of(project)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import yaml
 from conftest import EXAMPLES
 from lxml import etree
@@ -34,8 +36,6 @@ def test_every_matter_and_every_journey_has_cases():
 
 
 def test_a_broken_city_expectation_fails_with_a_readable_diff(cli, tmp_path):
-    import shutil
-
     copy = tmp_path / "city"
     shutil.copytree(CITY, copy)
     path = copy / "tests" / "journeys.test.yaml"

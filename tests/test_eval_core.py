@@ -6,14 +6,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import write_project
 from eval_support import FOOD_OK, load_catalog
 
+from qingdan.compiler import Catalog, CompileOptions
+from qingdan.compiler import compile as compile_project
 from qingdan.engine.decision_text import render_decision, render_explanation
-from qingdan.engine.evaluate import FactsError, UnknownTarget, evaluate
+from qingdan.engine.evaluate import Evaluator, FactsError, UnknownTarget, evaluate
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return load_catalog(tmp_path_factory.mktemp("eval"))
 
 
@@ -116,13 +119,15 @@ def test_facts_are_checked_against_their_declared_types(catalog):
     with pytest.raises(FactsError) as e:
         evaluate(catalog, "食品经营许可", {"经营面积": "三十", "主体类型": "企业", "有健康证明": 1, "成立日期": "2024-13-01",
                                      "经营地址": 12, "经营项木": "x"})
-    problems = {p.fact: p.message_zh for p in e.value.problems}
+    problems = {p.fact: p.message.zh for p in e.value.problems}
     assert set(problems) == {"经营面积", "主体类型", "有健康证明", "成立日期", "经营地址", "经营项木"}
     assert "应为数字" in problems["经营面积"]
     assert "企业法人" in problems["主体类型"]  # lists the options
     assert "是不是“经营项目”" in problems["经营项木"]
     assert "日期" in problems["成立日期"]
-    assert [p.message_en for p in e.value.problems if p.fact == "经营面积"] == ["fact '经营面积' (经营场所面积（平方米）) must be a number, not “三十”"]
+    assert [p.message("en") for p in e.value.problems if p.fact == "经营面积"] == ["fact '经营面积' (经营场所面积（平方米）) must be a number, not “三十”"]
+    assert problems["经营项木"].endswith("没有事实“经营项木”，是不是“经营项目”？")
+    assert str(e.value).split("; ")[0] == "fact '主体类型' (申请人类型) must be one of 企业法人, 个体工商户, 农民专业合作社, not “企业”"
 
 
 def test_accepted_spellings_of_values(catalog):
@@ -140,6 +145,7 @@ def test_unknown_targets_suggest_the_closest_name(catalog):
     with pytest.raises(UnknownTarget) as e:
         evaluate(catalog, "食品经营许", {})
     assert e.value.suggestion == "食品经营许可" and "是不是“食品经营许可”" in e.value.message("zh")
+    assert str(e.value) == "no matter or journey '食品经营许'; did you mean '食品经营许可'?"
     assert evaluate(catalog, "食品经营许可证核发", {}).target == "食品经营许可"  # by title
     assert evaluate(catalog, "journey:开餐馆", {}).kind == "journey"
 
@@ -171,16 +177,35 @@ def test_text_report_lists_everything_a_counter_clerk_needs(catalog):
     assert render_decision(d) == text  # deterministic
 
 
+def test_one_evaluator_decides_many_cases_as_fresh_ones_do(catalog):
+    cases = [("食品经营许可", FOOD_OK), ("食品经营许可", {"经营面积": 12}), ("开餐馆", {**FOOD_OK, "注册资本": 10}), ("设立登记", {})]
+    for lang in ("zh", "en"):
+        evaluator = Evaluator(catalog, lang)
+        for _ in range(2):
+            for target, facts in cases:
+                for explain in (True, False):
+                    assert (evaluator.decide(target, facts, explain=explain).model_dump()
+                            == evaluate(catalog, target, facts, lang=lang, explain=explain).model_dump())
+
+
+def test_a_decision_shares_nothing_mutable_with_the_next(catalog):
+    evaluator = Evaluator(catalog)
+    d = evaluator.decide("开餐馆", FOOD_OK)
+    sub = d.matters[1]
+    sub.basis.clear()
+    sub.conditions[0].basis.clear()
+    sub.steps[0].name = "改过"
+    sub.time_limit.critical_path.append("改过")
+    sub.explanation.children[0].basis.clear()
+    d.time_limit.critical_path.clear()
+    assert evaluator.decide("开餐馆", FOOD_OK).model_dump() == evaluate(catalog, "开餐馆", FOOD_OK).model_dump()
+
+
 def test_without_explain_no_tree_is_built(catalog):
     assert evaluate(catalog, "开餐馆", FOOD_OK, explain=False).explanation is None
 
 
 def test_a_journey_whose_order_has_a_cycle_still_decides_but_has_no_critical_path(tmp_path):
-    from conftest import write_project
-
-    from qingdan.compiler import CompileOptions
-    from qingdan.compiler import compile as compile_project
-
     text = """
 事项 甲 "甲事项" { 时限 { 法定: 2 工作日 } }
 事项 乙 "乙事项" { 时限 { 法定: 3 工作日 } }

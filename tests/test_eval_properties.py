@@ -16,10 +16,12 @@ example when it exists.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,12 +32,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from qingdan.compiler import CompileOptions
+from qingdan.compiler import Catalog, CompileOptions
 from qingdan.compiler import compile as compile_project
 from qingdan.compiler import model as m
 from qingdan.dsl import ast
 from qingdan.dsl.parser import parse
-from qingdan.engine.evaluate import evaluate
+from qingdan.engine.evaluate import Evaluator, evaluate
 from qingdan.generators.dmn import DecisionBuildError, matter_dmn, matter_tables, table_csv
 
 SETTINGS = settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
@@ -235,7 +237,7 @@ def assert_tables_agree(tables: dict[str, Table], decision, facts: dict, where: 
         assert outs["tolerated"] == item.tolerated and outs["commitment"] == item.commitment, (where, mid)
 
 
-def generated_tables(catalog, matter: m.Matter) -> tuple[dict[str, Table], dict[str, Table]]:
+def generated_tables(catalog: Catalog, matter: m.Matter) -> tuple[dict[str, Table], dict[str, Table]]:
     """The matter's tables as the build writes them: from the DMN XML, and from the CSV files."""
     tables = matter_tables(catalog, matter)
     from_dmn = dmn_tables(matter_dmn(catalog, matter, "m", tables))
@@ -406,20 +408,34 @@ def fact_strategy(matter: m.Matter):
 
 
 # ---------------------------------------------------------------- the fixture project
-_FIXTURE: dict = {}
+@dataclass(frozen=True)
+class Project:
+    """A compiled project with what the properties compare against: its tables and its syntax trees.
+
+    One ``Evaluator`` decides every example, as the test runner does, so the properties
+    also check that what it keeps between decisions never changes an answer.
+    """
+
+    catalog: Catalog
+    evaluator: Evaluator
+    tables: dict[str, tuple[dict[str, Table], dict[str, Table]]]
+    trees: dict[str, TreeMatter]
 
 
-def fixture_catalog():
-    if "catalog" not in _FIXTURE:
-        _FIXTURE["catalog"] = load_catalog(Path(tempfile.mkdtemp(prefix="qd-eval-")))
-        _FIXTURE["tree"] = tree_matters(BASE + MATTERS)
-        _FIXTURE["tables"] = {mid: generated_tables(_FIXTURE["catalog"], mt) for mid, mt in _FIXTURE["catalog"].matters.items()}
-    return _FIXTURE["catalog"]
+def project_of(catalog: Catalog, trees: dict[str, TreeMatter]) -> Project:
+    tables = {mid: generated_tables(catalog, mt) for mid, mt in catalog.matters.items()}
+    return Project(catalog, Evaluator(catalog), tables, trees)
+
+
+@functools.cache  # hypothesis strategies cannot take pytest fixtures: compiled once per session
+def fixture_project() -> Project:
+    with tempfile.TemporaryDirectory(prefix="qd-eval-") as tmp:
+        return project_of(load_catalog(Path(tmp)), tree_matters(BASE + MATTERS))
 
 
 @st.composite
 def matter_and_facts(draw):
-    catalog = fixture_catalog()
+    catalog = fixture_project().catalog
     mid = draw(st.sampled_from(sorted(catalog.matters)))
     return mid, draw(fact_strategy(catalog.matters[mid]))
 
@@ -428,9 +444,9 @@ def matter_and_facts(draw):
 @given(matter_and_facts())
 def test_evaluate_agrees_with_the_dmn_and_csv_tables(case):
     mid, facts = case
-    catalog = fixture_catalog()
-    decision = evaluate(catalog, mid, facts, explain=False)
-    from_dmn, from_csv = _FIXTURE["tables"][mid]
+    project = fixture_project()
+    decision = project.evaluator.decide(mid, facts, explain=False)
+    from_dmn, from_csv = project.tables[mid]
     assert_tables_agree(from_dmn, decision, facts, f"{mid} (DMN)")
     assert_tables_agree(from_csv, decision, facts, f"{mid} (CSV)")
 
@@ -439,9 +455,9 @@ def test_evaluate_agrees_with_the_dmn_and_csv_tables(case):
 @given(matter_and_facts())
 def test_evaluate_agrees_with_a_direct_reading_of_the_syntax_tree(case):
     mid, facts = case
-    catalog = fixture_catalog()
-    decision = evaluate(catalog, mid, facts, explain=False)
-    assert_tree_agrees(_FIXTURE["tree"][mid], decision, facts, mid)
+    project = fixture_project()
+    decision = project.evaluator.decide(mid, facts, explain=False)
+    assert_tree_agrees(project.trees[mid], decision, facts, mid)
 
 
 def test_the_table_evaluator_is_not_vacuous():
@@ -453,12 +469,12 @@ def test_the_table_evaluator_is_not_vacuous():
     assert feel_unary_tests("[1..3)")(Decimal(1)) and not feel_unary_tests("[1..3)")(Decimal(3))
     assert feel_unary_tests('>= date("2020-01-01")')(date(2020, 1, 1)) and not feel_unary_tests('>= date("2020-01-01")')(date(2019, 12, 31))
     assert feel_unary_tests("true")(True) and not feel_unary_tests("true")(False) and not feel_unary_tests("1")(True)
-    catalog = fixture_catalog()
-    from_dmn, _ = _FIXTURE["tables"]["食品经营许可"]
+    project = fixture_project()
+    from_dmn, _ = project.tables["食品经营许可"]
     facts = {"经营面积": Decimal(10), "主体类型": "企业法人", "有健康证明": True, "成立日期": date(2024, 1, 1), "经营地址": "x", "经营项目": "热食类"}
     row = from_dmn["eligibility"].matches(facts)[0]
     assert row["eligible"] is False and row["condition"] == "场所达标"
-    assert evaluate(catalog, "食品经营许可", facts).failing == ["场所达标", "热食场所"]
+    assert evaluate(project.catalog, "食品经营许可", facts).failing == ["场所达标", "热食场所"]
 
 
 # ---------------------------------------------------------------- random conditions
@@ -549,22 +565,21 @@ def test_random_conditions_agree_across_evaluator_tables_and_syntax_tree(c1, c2,
 CITY = EXAMPLES / "city"
 
 
-def _city():
-    if "city" not in _FIXTURE:
-        result = compile_project(CITY, CompileOptions(checks=False))
-        assert not result.has_errors, [d.message_en for d in result.diagnostics if d.severity.value == "error"]
-        catalog = result.catalog
-        assert catalog.matters, "examples/city declares no matters"
-        trees = {}
-        for sf in result.files.values():
-            trees.update(tree_matters(sf.text))
-        _FIXTURE["city"] = (catalog, {mid: generated_tables(catalog, mt) for mid, mt in catalog.matters.items()}, trees)
-    return _FIXTURE["city"][:2]
+@functools.cache
+def city_project() -> Project:
+    result = compile_project(CITY, CompileOptions(checks=False))
+    assert not result.has_errors, [d.message_en for d in result.diagnostics if d.severity.value == "error"]
+    catalog = result.catalog
+    assert catalog.matters, "examples/city declares no matters"
+    trees: dict[str, TreeMatter] = {}
+    for sf in result.files.values():
+        trees.update(tree_matters(sf.text))
+    return project_of(catalog, trees)
 
 
 @st.composite
 def city_case(draw):
-    catalog, _ = _city()
+    catalog = city_project().catalog
     mid = draw(st.sampled_from(sorted(catalog.matters)))
     return mid, draw(fact_strategy(catalog.matters[mid]))
 
@@ -573,9 +588,9 @@ def city_case(draw):
 @given(city_case())
 def test_city_matters_agree_with_their_decision_tables(case):
     mid, facts = case
-    catalog, tables = _city()
-    decision = evaluate(catalog, mid, facts, explain=False)
-    from_dmn, from_csv = tables[mid]
+    project = city_project()
+    decision = project.evaluator.decide(mid, facts, explain=False)
+    from_dmn, from_csv = project.tables[mid]
     assert_tables_agree(from_dmn, decision, facts, f"{mid} (DMN)")
     assert_tables_agree(from_csv, decision, facts, f"{mid} (CSV)")
 
@@ -584,6 +599,6 @@ def test_city_matters_agree_with_their_decision_tables(case):
 @given(city_case())
 def test_city_matters_agree_with_a_direct_reading_of_their_syntax_tree(case):
     mid, facts = case
-    catalog, _ = _city()
-    decision = evaluate(catalog, mid, facts, explain=False)
-    assert_tree_agrees(_FIXTURE["city"][2][mid], decision, facts, mid)
+    project = city_project()
+    decision = project.evaluator.decide(mid, facts, explain=False)
+    assert_tree_agrees(project.trees[mid], decision, facts, mid)

@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
+
+from ..compiler.text import Text
 
 MAX_DATA_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
 class DataError(Exception):
+    """A problem in a data file, at a line and column (1-based)."""
+
     file: str
     line: int
     col: int
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    message: Text
 
     def located(self, lang: str) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message(lang)}"
@@ -41,10 +43,10 @@ def read_text(path: Path, rel: str) -> str:
     """A data file's text as UTF-8 (a BOM is dropped), or a located ``DataError``."""
     try:
         if path.stat().st_size > MAX_DATA_BYTES:
-            raise DataError(rel, 1, 1, "文件太大（上限 20 MB）", "file too large (limit 20 MB)")
+            raise DataError(rel, 1, 1, Text("文件太大（上限 20 MB）", "file too large (limit 20 MB)"))
         data = path.read_bytes()
     except OSError as e:
-        raise DataError(rel, 1, 1, f"无法读取文件：{e.strerror or e}", f"cannot read file: {e.strerror or e}") from None
+        raise DataError(rel, 1, 1, Text(f"无法读取文件：{e.strerror or e}", f"cannot read file: {e.strerror or e}")) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -53,7 +55,7 @@ def read_text(path: Path, rel: str) -> str:
         before = data[: e.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise DataError(rel, line, col, "文件不是 UTF-8 编码；请用 UTF-8 保存", "file is not UTF-8; save it as UTF-8") from None
+        raise DataError(rel, line, col, Text("文件不是 UTF-8 编码；请用 UTF-8 保存", "file is not UTF-8; save it as UTF-8")) from None
 
 
 # ---------------------------------------------------------------- YAML with locations
@@ -61,8 +63,9 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-def _mark(node_or_mark) -> tuple[int, int]:
-    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+def _mark(node_or_mark: yaml.Node | yaml.Mark | None) -> tuple[int, int]:
+    """1-based line and column of a node or a mark ((1, 1) when there is none)."""
+    mark = node_or_mark.start_mark if isinstance(node_or_mark, yaml.Node) else node_or_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
@@ -73,91 +76,95 @@ class YamlDoc:
         self.rel = rel
         loader = _Loader(text)
         try:
-            self.root = loader.get_single_node()
+            self.root: yaml.Node | None = loader.get_single_node()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line, col = _mark(mark)
             problem = " ".join(x for x in (e.context, e.problem) if x)
-            raise DataError(rel, line, col, f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}") from None
+            raise DataError(rel, line, col, Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")) from None
         except yaml.YAMLError as e:
-            raise DataError(rel, 1, 1, f"YAML 语法错误：{e}", f"YAML syntax error: {e}") from None
+            raise DataError(rel, 1, 1, Text(f"YAML 语法错误：{e}", f"YAML syntax error: {e}")) from None
         finally:
             loader.dispose()
         self.loader = loader
         if self.root is not None:
             self._check_keys(self.root)
 
-    def _check_keys(self, node) -> None:
+    def _check_keys(self, node: yaml.Node) -> None:
+        """Raise at the first key written twice in a mapping (PyYAML keeps the last silently)."""
         stack = [node]
         while stack:
             n = stack.pop()
             if isinstance(n, yaml.MappingNode):
-                seen: dict = {}
+                seen: dict[str, int] = {}  # key -> its first line
                 for k, v in n.value:
                     if isinstance(k, yaml.ScalarNode):
                         if k.value in seen:
                             line, col = _mark(k)
                             first = seen[k.value]
-                            raise DataError(self.rel, line, col, f"键“{k.value}”重复（第一次在第 {first} 行）",
-                                            f"key '{k.value}' appears twice (first on line {first})")
+                            raise DataError(self.rel, line, col, Text(f"键“{k.value}”重复（第一次在第 {first} 行）",
+                                                                      f"key '{k.value}' appears twice (first on line {first})"))
                         seen[k.value] = _mark(k)[0]
                     stack.append(v)
             elif isinstance(n, yaml.SequenceNode):
                 stack.extend(n.value)
 
-    def value(self, node) -> Any:
+    def value(self, node: yaml.Node) -> Any:
         """The Python value of a node (safe types only)."""
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as e:
             line, col = _mark(e.problem_mark or node)
-            raise DataError(self.rel, line, col, f"无法读取这个值：{e.problem}", f"cannot read this value: {e.problem}") from None
+            raise DataError(self.rel, line, col, Text(f"无法读取这个值：{e.problem}", f"cannot read this value: {e.problem}")) from None
         except (ValueError, TypeError) as e:
             line, col = _mark(node)
-            raise DataError(self.rel, line, col, f"无法读取这个值：{e}", f"cannot read this value: {e}") from None
+            raise DataError(self.rel, line, col, Text(f"无法读取这个值：{e}", f"cannot read this value: {e}")) from None
 
-    def error(self, node, zh: str, en: str) -> DataError:
+    def error(self, node: yaml.Node | None, message: Text) -> DataError:
+        """A problem at ``node``."""
         line, col = _mark(node)
-        return DataError(self.rel, line, col, zh, en)
+        return DataError(self.rel, line, col, message)
 
     @staticmethod
-    def pairs(node) -> list[tuple[Any, Any]]:
-        """(key node, value node) of a mapping node."""
+    def pairs(node: yaml.Node | None) -> list[tuple[yaml.Node, yaml.Node]]:
+        """(key node, value node) of a mapping node (none for any other node)."""
         return list(node.value) if isinstance(node, yaml.MappingNode) else []
 
     @staticmethod
-    def is_mapping(node) -> bool:
+    def is_mapping(node: yaml.Node | None) -> TypeGuard[yaml.MappingNode]:
         return isinstance(node, yaml.MappingNode)
 
     @staticmethod
-    def is_sequence(node) -> bool:
+    def is_sequence(node: yaml.Node | None) -> TypeGuard[yaml.SequenceNode]:
         return isinstance(node, yaml.SequenceNode)
 
     @staticmethod
-    def key_text(node) -> str | None:
+    def key_text(node: yaml.Node) -> str | None:
+        """The text of a scalar key (None for a key that is a list or a mapping)."""
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 # ---------------------------------------------------------------- facts files
+@dataclass(frozen=True)
 class FactsFile:
     """A facts file (JSON or YAML): the facts, and where each fact is written."""
 
-    def __init__(self, facts: dict, locate) -> None:
-        self.facts = facts
-        self.locate = locate  # fact name -> (line, col)
+    facts: dict[str, Any]
+    locate: Callable[[str], tuple[int, int]]  # fact name -> (line, col)
 
 
 def read_facts_file(path: Path, rel: str) -> FactsFile:
+    """The facts of a ``.json`` file (numbers as Decimal) or a YAML file, or a located ``DataError``."""
     text = read_text(path, rel)
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text, parse_float=_json_number, parse_int=int)
+            data = json.loads(text, parse_float=Decimal, parse_int=int)
         except json.JSONDecodeError as e:
-            raise DataError(rel, e.lineno, e.colno, f"JSON 语法错误：{e.msg}", f"JSON syntax error: {e.msg}") from None
+            raise DataError(rel, e.lineno, e.colno, Text(f"JSON 语法错误：{e.msg}", f"JSON syntax error: {e.msg}")) from None
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise DataError(rel, 1, 1, "事实文件应为一个对象：{\"事实名\": 值, …}", "a facts file must hold one object: {\"fact\": value, ...}")
+            raise DataError(rel, 1, 1, Text("事实文件应为一个对象：{\"事实名\": 值, …}", "a facts file must hold one object: {\"fact\": value, ...}"))
 
         def locate(name: str) -> tuple[int, int]:
             mt = re.search(re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:", text)
@@ -173,17 +180,12 @@ def read_facts_file(path: Path, rel: str) -> FactsFile:
     if doc.root is None:
         return FactsFile({}, lambda name: (1, 1))
     if not doc.is_mapping(doc.root):
-        raise doc.error(doc.root, "事实文件应为“事实名: 值”的映射", "a facts file must be a mapping of fact: value")
-    facts = {}
-    where = {}
+        raise doc.error(doc.root, Text("事实文件应为“事实名: 值”的映射", "a facts file must be a mapping of fact: value"))
+    facts: dict[str, Any] = {}
+    where: dict[str, tuple[int, int]] = {}
     for k, v in doc.pairs(doc.root):
         key = doc.value(k)
         facts[str(key)] = doc.value(v)
         where[str(key)] = _mark(k)
     return FactsFile(facts, lambda name: where.get(name, (1, 1)))
 
-
-def _json_number(text: str):
-    from decimal import Decimal
-
-    return Decimal(text)

@@ -1,8 +1,12 @@
 """Rules that run: decide a matter or a journey for one applicant's facts.
 
-``evaluate(catalog, target, facts)`` answers what a service portal asks: may this
-applicant apply, what must they bring, how long will it take, and why. The answer is
-a ``Decision`` (pydantic), the same for the API, ``qingdan eval`` and ``qingdan test``.
+``Evaluator(catalog, lang).decide(target, facts)`` answers what a service portal asks:
+may this applicant apply, what must they bring, how long will it take, and why. The
+answer is a ``Decision`` (pydantic), the same for the API, ``qingdan eval`` and
+``qingdan test``. An ``Evaluator`` keeps what a decision says whatever the facts (the
+wording of conditions, material identities, steps, time limits, citations), so a caller
+deciding many cases (the test runner, a portal, the benchmark) keeps one;
+``evaluate(catalog, target, facts)`` decides one case with a fresh one.
 
 Semantics (the decision tables of the build follow the same rules):
 
@@ -18,51 +22,60 @@ Semantics (the decision tables of the build follow the same rules):
   holds; ``签发(…)``/``产出(…)`` materials are fetched by data sharing instead of
   submitted; ``容缺`` and ``承诺`` are marked;
 - the time limit is the promised limit, else the statutory one, else the sum of the
-  steps (qingdan.compiler.durations); for a journey, the critical path of its order.
+  steps (qingdan.compiler.durations); for a journey, the critical path of its order
+  (``Catalog.journey_figures``).
 
 For a journey the facts are shared by its matters (one form, 一表申请); the merged
-materials are deduplicated by material identity (``catalog.materials.identity``), and a
+materials are deduplicated by material identity (``Catalog.material_index``), and a
 material that another matter of the journey produces is fetched, not submitted.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..compiler import Catalog
 from ..compiler import model as m
-from ..compiler.catalog import Catalog
 from ..compiler.diagnostics import did_you_mean
-from ..compiler.durations import Clock, fmt_days, matter_time
+from ..compiler.durations import fmt_days, matter_time
+from ..compiler.journeys import JourneyFigures
+from ..compiler.text import Text, did_you_mean_suffix
 
 Outcome = Literal["yes", "no", "undetermined"]
 MaterialStatus = Literal["submit", "fetched", "undetermined", "not_needed", "optional"]
+TimeBasis = Literal["promised", "statutory", "steps", "critical_path"]
+TargetKind = Literal["matter", "journey"]
+NodeKind = Literal["decision", "matter", "conditions", "condition", "test", "all", "any", "not",
+                   "materials", "material", "time", "journey"]
 DECISION_FORMAT = "1.0"
 DECISION_SCHEMA_ID = f"https://qingdan.invalid/schemas/decision-{DECISION_FORMAT}.schema.json"
 
-_OUT = {True: "yes", False: "no", None: "undetermined"}
+_OUT: dict[bool | None, Outcome] = {True: "yes", False: "no", None: "undetermined"}
 
 
 # ---------------------------------------------------------------- errors
-class FactProblem(BaseModel):
-    fact: str | None = None
-    message_zh: str
-    message_en: str
+@dataclass(frozen=True)
+class FactProblem:
+    """A fact that does not fit its declaration (``fact`` is None when the facts as a whole do not)."""
 
-    def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    fact: str | None
+    message: Text
 
 
 class FactsError(ValueError):
     """The facts do not fit the declared facts: every problem, each naming its fact."""
 
     def __init__(self, problems: list[FactProblem]) -> None:
-        super().__init__("; ".join(p.message_en for p in problems))
+        super().__init__("; ".join(p.message.en for p in problems))
         self.problems = problems
 
 
@@ -72,16 +85,10 @@ class UnknownTarget(KeyError):
     def __init__(self, target: str, suggestion: str | None, known: list[str]) -> None:
         super().__init__(target)
         self.target, self.suggestion, self.known = target, suggestion, known
-
-    def message(self, lang: str) -> str:
-        if lang == "zh":
-            text = f"没有事项或一件事“{self.target}”"
-            return text + (f"，是不是“{self.suggestion}”？" if self.suggestion else "")
-        text = f"no matter or journey '{self.target}'"
-        return text + (f"; did you mean '{self.suggestion}'?" if self.suggestion else "")
+        self.message = Text(f"没有事项或一件事“{target}”", f"no matter or journey '{target}'") + did_you_mean_suffix(suggestion)
 
     def __str__(self) -> str:
-        return self.message("en")
+        return self.message.en
 
 
 # ---------------------------------------------------------------- the decision
@@ -100,8 +107,7 @@ class Basis(_Out):
 class ExplainNode(_Out):
     """One step of the reasoning: what was tested, how it came out, and on what basis."""
 
-    kind: Literal["decision", "matter", "conditions", "condition", "test", "all", "any", "not",
-                  "materials", "material", "time", "journey"]
+    kind: NodeKind
     outcome: Outcome
     text: str
     detail: str | None = None  # the applicant's value, or what is missing
@@ -172,7 +178,7 @@ class TimeLimit(_Out):
     promised: str | None = None
     promised_days: float | None = None
     working_days: float | None = None  # the figure that counts
-    basis: Literal["promised", "statutory", "steps", "critical_path"] | None = None
+    basis: TimeBasis | None = None
     critical_path: list[str] = Field(default_factory=list)
     serial_days: float | None = None
     target_days: float | None = None
@@ -181,7 +187,7 @@ class TimeLimit(_Out):
 class Decision(_Out):
     format: Literal["qingdan-decision"] = "qingdan-decision"
     format_version: str = DECISION_FORMAT
-    kind: Literal["matter", "journey"]
+    kind: TargetKind
     target: str
     name: str
     code: str | None = None
@@ -211,12 +217,12 @@ class Decision(_Out):
         return self.matters if self.kind == "journey" else [self]
 
 
+
 # ---------------------------------------------------------------- fact values
-_TYPE_ZH = {"number": "数字", "bool": "是/否", "text": "文字", "enum": "选项", "date": "日期"}
 _TRUE_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False}
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, str):
         return f"“{value}”"
     if isinstance(value, bool):
@@ -224,10 +230,11 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def coerce_fact(fact: m.Fact, value: Any) -> tuple[Any, FactProblem | None]:
+def coerce_fact(fact: m.Fact, value: object) -> tuple[Any, FactProblem | None]:
     """The internal value of ``value`` for ``fact`` (Decimal, bool, str, date), or a problem."""
-    def bad(zh: str, en: str) -> tuple[None, FactProblem]:
-        return None, FactProblem(fact=fact.id, message_zh=f"事实“{fact.id}”（{fact.label}）{zh}", message_en=f"fact '{fact.id}' ({fact.label}) {en}")
+    def bad(zh: str, en: str, suggestion: str | None = None) -> tuple[None, FactProblem]:
+        text = Text(f"事实“{fact.id}”（{fact.label}）{zh}", f"fact '{fact.id}' ({fact.label}) {en}")
+        return None, FactProblem(fact.id, text + did_you_mean_suffix(suggestion))
 
     t = fact.type
     if t == "number":
@@ -262,11 +269,8 @@ def coerce_fact(fact: m.Fact, value: Any) -> tuple[Any, FactProblem | None]:
             for o in fact.options:
                 if o.label == word:
                     return o.id, None
-        s = did_you_mean(word, ids) if word else None
-        return bad(
-            f"应为以下选项之一：{'、'.join(ids)}，实际是 {_shown(value)}" + (f"，是不是“{s}”？" if s else ""),
-            f"must be one of {', '.join(ids)}, not {_shown(value)}" + (f"; did you mean '{s}'?" if s else ""),
-        )
+        return bad(f"应为以下选项之一：{'、'.join(ids)}，实际是 {_shown(value)}", f"must be one of {', '.join(ids)}, not {_shown(value)}",
+                   did_you_mean(word, ids) if word else None)
     # date
     if isinstance(value, datetime):
         return bad(f"应为日期（如 2024-01-01），不带时刻，实际是 {value.isoformat()}", f"must be a date such as 2024-01-01 without a time, not {value.isoformat()}")
@@ -281,6 +285,7 @@ def coerce_fact(fact: m.Fact, value: Any) -> tuple[Any, FactProblem | None]:
 
 
 def json_value(v: Any) -> Any:
+    """A fact's internal value as JSON: whole numbers as int, dates as ISO text."""
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     if isinstance(v, date):
@@ -288,8 +293,17 @@ def json_value(v: Any) -> Any:
     return v
 
 
-def validate_facts(matters: list[m.Matter], facts: Any, target_zh: str, target_en: str) -> dict[str, Any]:
-    """Check ``facts`` against the facts the matters declare; return internal values.
+def declared_facts(matters: Iterable[m.Matter]) -> dict[str, list[m.Fact]]:
+    """Every fact the matters declare, by name (a journey's matters may declare one fact each)."""
+    declared: dict[str, list[m.Fact]] = {}
+    for mt in matters:
+        for f in mt.facts:
+            declared.setdefault(f.id, []).append(f)
+    return declared
+
+
+def validate_facts(declared: Mapping[str, Sequence[m.Fact]], facts: object, where: Text) -> dict[str, Any]:
+    """Check ``facts`` against the ``declared`` facts of ``where`` (a matter or journey); return internal values.
 
     Raises ``FactsError`` with every problem: an unknown fact name, or a value that does
     not fit the declared type. ``None`` means missing.
@@ -297,11 +311,7 @@ def validate_facts(matters: list[m.Matter], facts: Any, target_zh: str, target_e
     if facts is None:
         return {}
     if not isinstance(facts, dict):
-        raise FactsError([FactProblem(message_zh="事实应为“名称: 值”的映射", message_en="facts must be a mapping of name: value")])
-    declared: dict[str, list[m.Fact]] = {}
-    for mt in matters:
-        for f in mt.facts:
-            declared.setdefault(f.id, []).append(f)
+        raise FactsError([FactProblem(None, Text("事实应为“名称: 值”的映射", "facts must be a mapping of name: value"))])
     values: dict[str, Any] = {}
     problems: list[FactProblem] = []
     for key in sorted(facts, key=str):
@@ -309,12 +319,8 @@ def validate_facts(matters: list[m.Matter], facts: Any, target_zh: str, target_e
         name = str(key)
         if name not in declared:
             s = did_you_mean(name, declared)
-            known = "、".join(declared) or "（无）"
-            problems.append(FactProblem(
-                fact=name,
-                message_zh=f"{target_zh}没有事实“{name}”" + (f"，是不是“{s}”？" if s else f"（可用的事实：{known}）"),
-                message_en=f"{target_en} has no fact '{name}'" + (f"; did you mean '{s}'?" if s else f" (known facts: {', '.join(declared) or 'none'})"),
-            ))
+            known = Text(f"（可用的事实：{'、'.join(declared) or '（无）'}）", f" (known facts: {', '.join(declared) or 'none'})")
+            problems.append(FactProblem(name, where + Text(f"没有事实“{name}”", f" has no fact '{name}'") + (did_you_mean_suffix(s) if s else known)))
             continue
         if value is None:
             continue
@@ -343,12 +349,11 @@ def _num(d: Decimal) -> str:
 
 
 class _Words:
-    """How values and tests are said, in one language."""
+    """How values and tests are said, in one language, for the matters of one catalog."""
 
     def __init__(self, lang: str) -> None:
         self.zh = lang == "zh"
-        self._facts: dict[str, dict[str, m.Fact]] = {}
-        self._facts_owner: dict[str, m.Matter] = {}
+        self._facts: dict[str, dict[str, m.Fact]] = {}  # matter id -> its facts by id
 
     def say(self, zh: str, en: str) -> str:
         return zh if self.zh else en
@@ -367,9 +372,8 @@ class _Words:
 
     def fact(self, matter: m.Matter, fid: str) -> m.Fact | None:
         facts = self._facts.get(matter.id)
-        if facts is None or self._facts_owner.get(matter.id) is not matter:
+        if facts is None:
             facts = self._facts[matter.id] = {f.id: f for f in matter.facts}
-            self._facts_owner[matter.id] = matter
         return facts.get(fid)
 
     def label(self, matter: m.Matter, fid: str) -> str:
@@ -419,8 +423,85 @@ def _literal(lit: m.Literal_) -> Any:
     return v
 
 
+def _duration_text(d: m.Duration | None, w: _Words) -> str | None:
+    if d is None:
+        return None
+    return d.zh() if w.zh else d.en()
+
+
+def _days(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+# ---------------------------------------------------------------- what does not depend on the facts
+class _MatterStatic:
+    """What a matter's decision says whatever the facts: wording, identities, steps, time."""
+
+    def __init__(self, ev: Evaluator, matter: m.Matter) -> None:
+        catalog, w, clock = ev.catalog, ev.words, ev.catalog.clock
+        identity = catalog.material_index.identity
+        self.matter = matter
+        self._words = w
+        self._texts: dict[int, str] = {}
+        self.where = Text(f"事项“{matter.id}”", f"matter '{matter.id}'")
+        self.declared = declared_facts([matter])
+        self.fact_ids = [f.id for f in matter.facts]
+        self.conditions: dict[str, m.Condition] = {}
+        for c in matter.conditions:
+            self.conditions.setdefault(c.id, c)  # the first of a name, as Matter.condition finds it
+        self.cond_text = {c.id: self.text(c.expr) or None for c in matter.conditions}
+        self.cond_basis = {c.id: ev.basis(c.basis) for c in matter.conditions}
+        self.mat_text = {mat.id: self.text(mat.only_when) or None for mat in matter.materials}
+        self.identity = {mat.id: identity(mat.name) for mat in matter.materials}
+        self.provider = {mat.id: catalog.issuer_of(mat) if mat.shareable else None for mat in matter.materials}
+        self.basis = ev.basis(matter.basis)
+        days, basis_kind = matter_time(matter, clock)
+        limits = matter.limits
+        self.time = TimeLimit.model_construct(
+            statutory=_duration_text(limits.statutory, w), statutory_days=_days(clock.working_days(limits.statutory)),
+            promised=_duration_text(limits.promised, w), promised_days=_days(clock.working_days(limits.promised)),
+            working_days=_days(days), basis=cast("TimeBasis | None", basis_kind), critical_path=[], serial_days=None, target_days=None,
+        )
+        self.steps = [StepItem.model_construct(
+            matter=matter.id, id=s.id, name=s.name, department=s.department,
+            department_name=catalog.department_name(s.department) or None,
+            duration=_duration_text(s.duration, w), working_days=_days(clock.working_days(s.duration)),
+        ) for s in matter.steps]
+
+    def text(self, e: m.Expr | None) -> str:
+        """The expression in plain words, said once per expression node.
+
+        Keyed by ``id``: expression nodes are unhashable pydantic models, and the
+        catalog, which this static data belongs to, keeps every one of them alive.
+        """
+        if e is None:
+            return ""
+        found = self._texts.get(id(e))
+        if found is None:
+            found = self._texts[id(e)] = self._words.expr(e, self.matter)
+        return found
+
+
+class _JourneyStatic:
+    """What a journey's decision takes whatever the facts: its matters in order, and who produces what."""
+
+    def __init__(self, catalog: Catalog, journey: m.Journey) -> None:
+        identity = catalog.material_index.identity
+        self.journey = journey
+        self.figures: JourneyFigures = catalog.journey_figures(journey.id)
+        self.matters = [catalog.matters[mid] for mid in self.figures.matters if mid in catalog.matters]
+        self.where = Text(f"一件事“{journey.id}”", f"journey '{journey.id}'")
+        self.declared = declared_facts(self.matters)
+        self.produced: dict[str, str] = {}  # material identity -> the member matter producing it
+        for mt in self.matters:
+            if mt.result is not None:
+                self.produced.setdefault(identity(mt.result.name), mt.id)
+
+
 # ---------------------------------------------------------------- three-valued evaluation
-_NONE: frozenset = frozenset()
+_NONE: frozenset[str] = frozenset()
+_Result = tuple[bool | None, frozenset[str], ExplainNode | None]  # value, facts missing, explanation
+_VALUE: dict[Outcome, bool | None] = {"yes": True, "no": False, "undetermined": None}
 
 
 def _compare(op: str, v: Any, x: Any) -> bool:
@@ -437,31 +518,32 @@ def _compare(op: str, v: Any, x: Any) -> bool:
     return v < x
 
 
+def _node(kind: NodeKind, value: bool | None, text: str, detail: str | None = None, ref: str | None = None,
+          basis: list[Basis] | None = None, children: Sequence[ExplainNode | None] = ()) -> ExplainNode:
+    return ExplainNode.model_construct(kind=kind, outcome=_OUT[value], text=text, detail=detail, ref=ref, basis=basis or [],
+                                       children=[c for c in children if c is not None])
+
+
 class _MatterRun:
-    """Evaluates one matter's expressions against the facts, remembering each condition."""
+    """Evaluates one matter's expressions against one applicant's facts, remembering each condition."""
 
-    def __init__(self, catalog, matter: m.Matter, values: dict[str, Any], words: _Words, trace: bool) -> None:
-        self.catalog, self.matter, self.values, self.w, self.trace = catalog, matter, values, words, trace
-        self.conds: dict[str, tuple[bool | None, frozenset, ExplainNode | None]] = {}
+    def __init__(self, ev: Evaluator, static: _MatterStatic, values: Mapping[str, Any], trace: bool) -> None:
+        self.ev, self.st, self.matter, self.values, self.w, self.trace = ev, static, static.matter, values, ev.words, trace
+        self.conds: dict[str, _Result] = {}
         self.active: set[str] = set()
-        self.basis_cache: dict[str, list[Basis]] = {}
 
-    def basis(self, cites: list[m.Citation]) -> list[Basis]:
-        out = []
-        for c in cites:
-            b = self.basis_cache.get(c.key)
-            if b is None:
-                b = self.basis_cache[c.key] = Basis(law=c.law, article=c.article, citation=self.catalog.citation_text(c),
-                                                    text=self.catalog.article_text(c))
-            out.append(b)
-        return out
+    def node(self, kind: NodeKind, value: bool | None, text: str, detail: str | None = None, ref: str | None = None,
+             basis: list[Basis] | None = None, children: Sequence[ExplainNode | None] = ()) -> ExplainNode | None:
+        """An explanation node, or None when no explanation is asked for."""
+        return _node(kind, value, text, detail, ref, basis, children) if self.trace else None
 
-    def condition(self, cond: m.Condition) -> tuple[bool | None, frozenset, ExplainNode | None]:
+    def condition(self, cond: m.Condition) -> _Result:
         done = self.conds.get(cond.id)
         if done is not None:
             return done
         w = self.w
-        basis = self.basis(cond.basis) if self.trace else []
+        basis = self.ev.basis(cond.basis) if self.trace else []
+        result: _Result
         if cond.expr is None:
             result = (None, _NONE, self.node("condition", None, f"{cond.id}：{cond.text}",
                                              w.say("没有可判定的表达式，需由工作人员审查", "no expression to decide it: a person must review it"),
@@ -474,30 +556,22 @@ class _MatterRun:
             value, missing, child = self.expr(cond.expr, basis)
             self.active.discard(cond.id)
             detail = self.missing_text(missing) if value is None else None
-            node = self.node("condition", value, f"{cond.id}：{cond.text}", detail, cond.id, basis, [child] if child else [])
-            result = (value, missing, node)
+            result = (value, missing, self.node("condition", value, f"{cond.id}：{cond.text}", detail, cond.id, basis, [child]))
         self.conds[cond.id] = result
         return result
 
-    def missing_text(self, missing: frozenset) -> str:
+    def missing_text(self, missing: frozenset[str]) -> str | None:
         labels = [f.label for f in self.matter.facts if f.id in missing]
         return self.w.say("缺少事实：" + "、".join(labels), "missing facts: " + ", ".join(labels)) if labels else None
 
-    def node(self, kind, value, text, detail=None, ref=None, basis=None, children=None) -> ExplainNode | None:
-        if not self.trace:
-            return None
-        return ExplainNode.model_construct(kind=kind, outcome=_OUT[value], text=text, detail=detail, ref=ref,
-                                           basis=basis or [], children=children or [])
-
-    def expr(self, e: m.Expr, basis: list[Basis]) -> tuple[bool | None, frozenset, ExplainNode | None]:
+    def expr(self, e: m.Expr, basis: list[Basis]) -> _Result:
         w = self.w
         if isinstance(e, m.Compare | m.InSet | m.BoolFact):
             fid = e.fact
             v = self.values.get(fid)
-            text = w.expr(e, self.matter) if self.trace else ""
+            value: bool | None
             if v is None:
                 value, missing = None, frozenset((fid,))
-                detail = w.say(f"缺少事实“{w.label(self.matter, fid)}”", f"missing fact '{w.label(self.matter, fid)}'") if self.trace else None
             else:
                 missing = _NONE
                 if isinstance(e, m.Compare):
@@ -506,8 +580,15 @@ class _MatterRun:
                     value = any(v == _literal(x) for x in e.values) != e.negated
                 else:
                     value = v is True
-                detail = w.say(f"申请人：{w.value(w.fact(self.matter, fid), v)}", f"applicant: {w.value(w.fact(self.matter, fid), v)}") if self.trace else None
-            return value, missing, self.node("test", value, text, detail, fid, basis)
+            if not self.trace:
+                return value, missing, None
+            if v is None:
+                label = w.label(self.matter, fid)
+                detail = w.say(f"缺少事实“{label}”", f"missing fact '{label}'")
+            else:
+                shown = w.value(w.fact(self.matter, fid), v)
+                detail = w.say(f"申请人：{shown}", f"applicant: {shown}")
+            return value, missing, _node("test", value, self.st.text(e), detail, fid, basis)
         if isinstance(e, m.AllOf | m.AnyOf):
             is_and = isinstance(e, m.AllOf)
             results = [self.expr(i, basis) for i in e.items]
@@ -519,121 +600,254 @@ class _MatterRun:
                 missing = frozenset().union(*(r[1] for r in results if r[0] is None))
             else:
                 value, missing = (not decisive), _NONE
-            text = w.say("以下全部成立" if is_and else "以下至少一项成立", "all of these hold" if is_and else "at least one of these holds") if self.trace else ""
-            return value, missing, self.node("all" if is_and else "any", value, text, None, None, basis, [r[2] for r in results])
+            if not self.trace:
+                return value, missing, None
+            text = w.say("以下全部成立" if is_and else "以下至少一项成立", "all of these hold" if is_and else "at least one of these holds")
+            return value, missing, _node("all" if is_and else "any", value, text, None, None, basis, [r[2] for r in results])
         if isinstance(e, m.Not):
             inner, missing, child = self.expr(e.operand, basis)
             value = None if inner is None else not inner
             return value, missing, self.node("not", value, w.say("以下不成立", "this does not hold"), None, None, basis, [child])
         if isinstance(e, m.CondRef):
-            cond = self.matter.condition(e.name)
+            cond = self.st.conditions.get(e.name)
             if cond is None:
                 return None, _NONE, self.node("condition", None, e.name, w.say("没有这个条件", "no such condition"), e.name, basis)
-            value, missing, child = self.condition(cond)
-            return value, missing, child
+            return self.condition(cond)
         if isinstance(e, m.Const):
-            return e.value, _NONE, self.node("test", e.value, w.expr(e, self.matter), None, None, basis)
+            return e.value, _NONE, self.node("test", e.value, self.st.text(e), None, None, basis)
         raise TypeError(f"unknown expression {e!r}")  # pragma: no cover
 
 
-# ---------------------------------------------------------------- one matter
-def _days(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 2)
+# ---------------------------------------------------------------- the evaluator
+class Evaluator:
+    """Decides the matters and journeys of one catalog, in one language.
 
+    It keeps, per matter and per journey, what a decision says whatever the facts, so
+    deciding many cases with one Evaluator pays for that once. The catalog is
+    immutable, so nothing kept goes stale.
+    """
 
-class _Static:
-    """What a matter's decision says whatever the facts: wording, identities, steps, time."""
+    def __init__(self, catalog: Catalog, lang: str | None = None) -> None:
+        self.catalog = catalog
+        self.lang: Literal["zh", "en"] = "zh" if (lang or catalog.config.lang) == "zh" else "en"
+        self.words = _Words(self.lang)
+        self._matters: dict[str, _MatterStatic] = {}
+        self._journeys: dict[str, _JourneyStatic] = {}
+        self._citations: dict[str, Basis] = {}
 
-    def __init__(self, catalog, matter: m.Matter, w: _Words, clock: Clock, run: _MatterRun) -> None:
-        identity = catalog.material_index.identity
-        self.fact_ids = [f.id for f in matter.facts]
-        self.cond_text = {c.id: w.expr(c.expr, matter) or None for c in matter.conditions}
-        self.cond_basis = {c.id: run.basis(c.basis) for c in matter.conditions}
-        self.mat_text = {mat.id: w.expr(mat.only_when, matter) or None for mat in matter.materials}
-        self.identity = {mat.id: identity(mat.name) for mat in matter.materials}
-        self.provider = {mat.id: catalog.issuer_of(mat) if mat.shareable else None for mat in matter.materials}
-        self.basis = run.basis(matter.basis)
-        days, basis_kind = matter_time(matter, clock)
-        limits = matter.limits
-        self.time = dict(
-            statutory=_duration_text(limits.statutory, w), statutory_days=_days(clock.working_days(limits.statutory)),
-            promised=_duration_text(limits.promised, w), promised_days=_days(clock.working_days(limits.promised)),
-            working_days=_days(days), basis=basis_kind, critical_path=[], serial_days=None, target_days=None,
+    def decide(self, target: str, facts: Mapping[str, Any] | None, *, explain: bool = True) -> Decision:
+        """Decide matter or journey ``target`` (identifier or title) for ``facts``.
+
+        ``explain`` builds the reasoning tree (``Decision.explanation``). Raises
+        ``UnknownTarget`` when nothing has that name and ``FactsError`` when the facts
+        do not fit the declared facts.
+        """
+        kind, tid = resolve_target(self.catalog, target)
+        if kind == "journey":
+            return self._decide_journey(self._journey_static(tid), facts, explain)
+        st = self._matter_static(tid)
+        values = validate_facts(st.declared, facts, st.where)
+        return self._decide_matter(st, values, _raw(facts), explain)
+
+    def basis(self, cites: Iterable[m.Citation]) -> list[Basis]:
+        """The citations with the law's name and the article's text (a new list; the items are shared)."""
+        out = []
+        for c in cites:
+            b = self._citations.get(c.key)
+            if b is None:
+                b = self._citations[c.key] = Basis(law=c.law, article=c.article, citation=self.catalog.citation_text(c),
+                                                   text=self.catalog.article_text(c))
+            out.append(b)
+        return out
+
+    def _matter_static(self, mid: str) -> _MatterStatic:
+        found = self._matters.get(mid)
+        if found is None:
+            found = self._matters[mid] = _MatterStatic(self, self.catalog.matters[mid])
+        return found
+
+    def _journey_static(self, jid: str) -> _JourneyStatic:
+        found = self._journeys.get(jid)
+        if found is None:
+            found = self._journeys[jid] = _JourneyStatic(self.catalog, self.catalog.journeys[jid])
+        return found
+
+    # ------------------------------------------------------------ one matter
+    def _decide_matter(self, st: _MatterStatic, values: Mapping[str, Any], raw_facts: Mapping[str, Any],
+                       trace: bool) -> Decision:
+        matter = st.matter
+        run = _MatterRun(self, st, values, trace)
+        conditions: list[ConditionOutcome] = []
+        needed: dict[str, tuple[list[str], list[str]]] = {}
+        cond_nodes: list[ExplainNode | None] = []
+        for cond in matter.conditions:
+            value, missing, node = run.condition(cond)
+            for fid in missing:
+                needed.setdefault(fid, ([], []))[0].append(cond.id)
+            conditions.append(ConditionOutcome.model_construct(
+                matter=matter.id, id=cond.id, text=cond.text, outcome=_OUT[value],
+                expression=st.cond_text[cond.id], manual=cond.expr is None,
+                facts_missing=[f for f in st.fact_ids if f in missing] if missing else [], basis=list(st.cond_basis[cond.id]),
+            ))
+            cond_nodes.append(node)
+        outcomes = {c.outcome for c in conditions}
+        eligible: Outcome = "no" if "no" in outcomes else "undetermined" if "undetermined" in outcomes else "yes"
+
+        lists: dict[MaterialStatus, list[MaterialItem]] = {"submit": [], "fetched": [], "undetermined": [], "not_needed": [], "optional": []}
+        mat_nodes: list[ExplainNode | None] = []
+        for mat in matter.materials:
+            only, missing, only_node = (True, _NONE, None) if mat.only_when is None else run.expr(mat.only_when, [])
+            for fid in missing:
+                needed.setdefault(fid, ([], []))[1].append(mat.id)
+            status: MaterialStatus
+            if not mat.required:
+                status = "optional"
+            elif only is False:
+                status = "not_needed"
+            elif only is None:
+                status = "undetermined"
+            else:
+                status = "fetched" if mat.shareable else "submit"
+            item = MaterialItem.model_construct(
+                id=mat.id, name=mat.name, identity=st.identity[mat.id], status=status, refs=[f"{matter.id}.{mat.id}"],
+                matters=[matter.id] if status in ("submit", "fetched", "undetermined") else [],
+                conditional=mat.only_when is not None, only_when=None if mat.only_when is None else _OUT[only],
+                condition=st.mat_text[mat.id], source=mat.source.kind, provider=st.provider[mat.id],
+                tolerated=mat.tolerated, commitment=mat.commitment, form=mat.form, medium=mat.medium, copies=mat.copies,
+                facts_missing=[f for f in st.fact_ids if f in missing] if missing else [],
+            )
+            lists[status].append(item)
+            if trace:
+                mat_nodes.append(_material_node(run, item, only_node))
+
+        decision = Decision.model_construct(
+            kind="matter", target=matter.id, name=matter.name, code=matter.code, lang=self.lang,
+            eligible=eligible,
+            failing=[c.id for c in conditions if c.outcome == "no"],
+            undetermined=[c.id for c in conditions if c.outcome == "undetermined"],
+            facts={k: json_value(v) for k, v in raw_facts.items() if k in st.fact_ids},
+            facts_needed=_facts_needed([matter], needed) if needed else [], conditions=conditions,
+            materials=lists["submit"], fetched=lists["fetched"], materials_undetermined=lists["undetermined"],
+            not_needed=lists["not_needed"], optional=lists["optional"],
+            steps=[s.model_copy() for s in st.steps], time_limit=st.time.model_copy(update={"critical_path": []}),
+            visits=matter.visits, basis=list(st.basis), matters=[], explanation=None,
         )
-        self.steps = [dict(matter=matter.id, id=s.id, name=s.name, department=s.department,
-                           department_name=catalog.department_name(s.department) or None,
-                           duration=_duration_text(s.duration, w), working_days=_days(clock.working_days(s.duration)))
-                      for s in matter.steps]
-
-
-def _static(catalog, matter: m.Matter, w: _Words, clock: Clock, run: _MatterRun) -> _Static:
-    return _Static(catalog, matter, w, clock, run)
-
-
-def _matter_decision(catalog, matter: m.Matter, values: dict[str, Any], raw_facts: dict[str, Any],
-                     words: _Words, trace: bool, clock: Clock) -> tuple[Decision, _MatterRun]:
-    run = _MatterRun(catalog, matter, values, words, trace)
-    st = _static(catalog, matter, words, clock, run)
-    conditions: list[ConditionOutcome] = []
-    needed: dict[str, tuple[list[str], list[str]]] = {}
-    cond_nodes = []
-    for cond in matter.conditions:
-        value, missing, node = run.condition(cond)
-        for fid in missing:
-            needed.setdefault(fid, ([], []))[0].append(cond.id)
-        conditions.append(ConditionOutcome.model_construct(
-            matter=matter.id, id=cond.id, text=cond.text, outcome=_OUT[value],
-            expression=st.cond_text[cond.id], manual=cond.expr is None,
-            facts_missing=[f for f in st.fact_ids if f in missing] if missing else [], basis=st.cond_basis[cond.id],
-        ))
-        cond_nodes.append(node)
-    outcomes = {c.outcome for c in conditions}
-    eligible: Outcome = "no" if "no" in outcomes else "undetermined" if "undetermined" in outcomes else "yes"
-
-    lists: dict[str, list[MaterialItem]] = {"submit": [], "fetched": [], "undetermined": [], "not_needed": [], "optional": []}
-    mat_nodes = []
-    for mat in matter.materials:
-        only, missing, only_node = (True, _NONE, None) if mat.only_when is None else run.expr(mat.only_when, [])
-        for fid in missing:
-            needed.setdefault(fid, ([], []))[1].append(mat.id)
-        if not mat.required:
-            status = "optional"
-        elif only is False:
-            status = "not_needed"
-        elif only is None:
-            status = "undetermined"
-        else:
-            status = "fetched" if mat.shareable else "submit"
-        item = MaterialItem.model_construct(
-            id=mat.id, name=mat.name, identity=st.identity[mat.id], status=status, refs=[f"{matter.id}.{mat.id}"],
-            matters=[matter.id] if status in ("submit", "fetched", "undetermined") else [],
-            conditional=mat.only_when is not None, only_when=None if mat.only_when is None else _OUT[only],
-            condition=st.mat_text[mat.id], source=mat.source.kind, provider=st.provider[mat.id],
-            tolerated=mat.tolerated, commitment=mat.commitment, form=mat.form, medium=mat.medium, copies=mat.copies,
-            facts_missing=[f for f in st.fact_ids if f in missing] if missing else [],
-        )
-        lists[status].append(item)
         if trace:
-            mat_nodes.append(_material_node(run, item, only_node))
+            decision.explanation = _matter_tree(run, decision, cond_nodes, mat_nodes)
+        return decision
 
-    decision = Decision.model_construct(
-        kind="matter", target=matter.id, name=matter.name, code=matter.code, lang="zh" if words.zh else "en",
-        eligible=eligible,
-        failing=[c.id for c in conditions if c.outcome == "no"],
-        undetermined=[c.id for c in conditions if c.outcome == "undetermined"],
-        facts={k: json_value(v) for k, v in raw_facts.items() if k in st.fact_ids},
-        facts_needed=_facts_needed([matter], needed) if needed else [], conditions=conditions,
-        materials=lists["submit"], fetched=lists["fetched"], materials_undetermined=lists["undetermined"],
-        not_needed=lists["not_needed"], optional=lists["optional"],
-        steps=[StepItem.model_construct(**x) for x in st.steps], time_limit=TimeLimit.model_construct(**st.time),
-        visits=matter.visits, basis=st.basis, matters=[], explanation=None,
-    )
-    if trace:
-        decision.explanation = _matter_tree(run, decision, cond_nodes, mat_nodes)
-    return decision, run
+    # ------------------------------------------------------------ journeys
+    def _decide_journey(self, js: _JourneyStatic, facts: Mapping[str, Any] | None, trace: bool) -> Decision:
+        w, j, matters, figures = self.words, js.journey, js.matters, js.figures
+        values = validate_facts(js.declared, facts, js.where)
+        raw = _raw(facts)
+        subs = [self._decide_matter(self._matter_static(mt.id), values, raw, trace) for mt in matters]
+        outcomes = [d.eligible for d in subs]
+        eligible: Outcome = "no" if "no" in outcomes else "undetermined" if "undetermined" in outcomes else "yes"
+        conditions = [c for d in subs for c in d.conditions]
+
+        # merged materials, in journey order; a member's result is fetched from that member
+        produced = js.produced
+        merged: dict[str, list[tuple[str, MaterialItem]]] = {}
+        for mt, d in zip(matters, subs):
+            items = {item.id: item for item in d.all_materials()}
+            for mat in mt.materials:
+                item = items[mat.id]
+                merged.setdefault(item.identity, []).append((d.target, item))
+        rank: dict[MaterialStatus, int] = {"submit": 0, "fetched": 1, "undetermined": 2, "optional": 3, "not_needed": 4}
+        lists: dict[MaterialStatus, list[MaterialItem]] = {k: [] for k in rank}
+        for key, mentions in merged.items():
+            statuses: list[MaterialStatus | Literal["journey"]] = []  # "journey": fetched from a member of the journey
+            for mid, item in mentions:
+                statuses.append("journey" if item.status == "submit" and produced.get(key, mid) != mid else item.status)
+            effective: list[MaterialStatus] = ["fetched" if s == "journey" else s for s in statuses]
+            status = min(effective, key=rank.__getitem__)
+            first = next(item for (mid, item), s in zip(mentions, effective) if s == status)
+            submit_items = [item for (mid, item), s in zip(mentions, statuses) if s == "submit"]
+            journey_fetch = status == "fetched" and "journey" in statuses and not any(
+                item.status == "fetched" for _, item in mentions)
+            producer = produced.get(key)
+            lists[status].append(MaterialItem.model_construct(
+                id=first.id, name=first.name, identity=key, status=status,
+                refs=[r for _, item in mentions for r in item.refs],
+                matters=list(dict.fromkeys(mid for (mid, _), s in zip(mentions, effective) if s in ("submit", "fetched", "undetermined"))),
+                conditional=all(item.conditional for _, item in mentions),
+                only_when=first.only_when, condition=first.condition,
+                source="journey" if journey_fetch else first.source,
+                provider=(self.catalog.matters[producer].name if journey_fetch and producer else first.provider),
+                tolerated=bool(submit_items) and all(i.tolerated for i in submit_items),
+                commitment=bool(submit_items) and all(i.commitment for i in submit_items),
+                form=first.form, medium=first.medium, copies=first.copies,
+                facts_missing=sorted({f for _, item in mentions for f in item.facts_missing}),
+            ))
+
+        needed: dict[str, tuple[list[str], list[str]]] = {}
+        for d in subs:
+            for fn in d.facts_needed:
+                conds, mats = needed.setdefault(fn.id, ([], []))
+                conds.extend(f"{d.target}.{x}" for x in fn.conditions)
+                mats.extend(f"{d.target}.{x}" for x in fn.materials)
+        time_limit = TimeLimit.model_construct(
+            statutory=None, statutory_days=None, promised=None, promised_days=None,
+            working_days=figures.critical_days, basis="critical_path" if figures.critical_days is not None else None,
+            critical_path=list(figures.critical_path), serial_days=figures.serial_days, target_days=figures.target_days)
+        visits = [mt.visits for mt in matters if mt.visits is not None]
+        decision = Decision.model_construct(
+            kind="journey", target=j.id, name=j.name, code=None, lang=self.lang, eligible=eligible,
+            failing=[f"{c.matter}.{c.id}" for c in conditions if c.outcome == "no"],
+            undetermined=[f"{c.matter}.{c.id}" for c in conditions if c.outcome == "undetermined"],
+            facts={k: json_value(v) for k, v in raw.items()},
+            facts_needed=_facts_needed(matters, needed), conditions=conditions,
+            materials=lists["submit"], fetched=lists["fetched"], materials_undetermined=lists["undetermined"],
+            not_needed=lists["not_needed"], optional=lists["optional"],
+            steps=[s for d in subs for s in d.steps], time_limit=time_limit,
+            visits=sum(visits) if visits else None, basis=[], matters=subs, explanation=None,
+        )
+        if trace:
+            decision.explanation = _journey_tree(w, decision)
+        return decision
 
 
-def _facts_needed(matters: list[m.Matter], needed: dict[str, tuple[list[str], list[str]]]) -> list[FactNeeded]:
+def evaluate(catalog: Catalog, target: str, facts: Mapping[str, Any] | None, *, lang: str | None = None,
+             explain: bool = True) -> Decision:
+    """Decide matter or journey ``target`` for ``facts`` with a fresh ``Evaluator``.
+
+    ``lang`` defaults to the project's language. To decide many cases, keep one
+    ``Evaluator`` instead: it says each matter's wording once.
+    """
+    return Evaluator(catalog, lang).decide(target, facts, explain=explain)
+
+
+_TARGET_PREFIXES: tuple[tuple[str, TargetKind], ...] = (
+    ("matter:", "matter"), ("事项:", "matter"), ("事项：", "matter"),
+    ("journey:", "journey"), ("一件事:", "journey"), ("一件事：", "journey"),
+)
+
+
+def resolve_target(catalog: Catalog, target: str) -> tuple[TargetKind, str]:
+    """``("matter"|"journey", id)`` for an identifier or title; ``matter:``/``journey:`` prefixes pick one."""
+    kinds: tuple[TargetKind, ...] = ("matter", "journey")
+    for prefix, kind in _TARGET_PREFIXES:
+        if target.startswith(prefix):
+            kinds, target = (kind,), target[len(prefix):].strip()
+            break
+    tables: dict[str, Mapping[str, m.Matter] | Mapping[str, m.Journey]] = {"matter": catalog.matters, "journey": catalog.journeys}
+    for kind in kinds:
+        if target in tables[kind]:
+            return kind, target
+    for kind in kinds:
+        hits = [x.id for x in tables[kind].values() if x.name == target]
+        if hits:
+            return kind, hits[0]
+    known = sorted(k for kind in kinds for k in tables[kind])
+    raise UnknownTarget(target, did_you_mean(target, known + [x.name for kind in kinds for x in tables[kind].values()]), known)
+
+
+def _raw(facts: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {str(k): v for k, v in (facts or {}).items() if v is not None}
+
+
+def _facts_needed(matters: Sequence[m.Matter], needed: Mapping[str, tuple[list[str], list[str]]]) -> list[FactNeeded]:
     out: list[FactNeeded] = []
     seen: set[str] = set()
     for mt in matters:
@@ -647,15 +861,11 @@ def _facts_needed(matters: list[m.Matter], needed: dict[str, tuple[list[str], li
     return out
 
 
-def _duration_text(d: m.Duration | None, w: _Words) -> str | None:
-    if d is None:
-        return None
-    return d.zh() if w.zh else d.en()
-
-
+# ---------------------------------------------------------------- explanations
 def _material_node(run: _MatterRun, item: MaterialItem, only_node: ExplainNode | None) -> ExplainNode:
     w = run.w
     name = item.name
+    value: bool | None
     if item.status == "optional":
         text, value = w.say(f"可选材料：{name}（非必需）", f"optional: {name} (not required)"), True
     elif item.status == "not_needed":
@@ -677,14 +887,10 @@ def _material_node(run: _MatterRun, item: MaterialItem, only_node: ExplainNode |
     if item.facts_missing:
         labels = [f.label for f in run.matter.facts if f.id in item.facts_missing]
         detail = w.say("缺少事实：" + "、".join(labels), "missing facts: " + ", ".join(labels))
-    return run.node("material", value, text, detail, item.id, run.basis(run.matter.basis), [only_node] if only_node else [])
+    return _node("material", value, text, detail, item.id, list(run.st.basis), [only_node])
 
 
-def _outcome_value(o: Outcome) -> bool | None:
-    return {"yes": True, "no": False, "undetermined": None}[o]
-
-
-def _matter_tree(run: _MatterRun, d: Decision, cond_nodes, mat_nodes) -> ExplainNode:
+def _matter_tree(run: _MatterRun, d: Decision, cond_nodes: list[ExplainNode | None], mat_nodes: list[ExplainNode | None]) -> ExplainNode:
     w = run.w
     verdict = {"yes": w.say("符合受理条件", "eligible"), "no": w.say("不符合受理条件", "not eligible"),
                "undetermined": w.say("尚无法判定是否符合受理条件", "eligibility cannot be decided yet")}[d.eligible]
@@ -693,12 +899,12 @@ def _matter_tree(run: _MatterRun, d: Decision, cond_nodes, mat_nodes) -> Explain
         detail = w.say("不满足：" + "、".join(d.failing), "fails: " + ", ".join(d.failing))
     elif d.eligible == "undetermined" and d.facts_needed:
         detail = w.say("还需要事实：" + "、".join(f.label for f in d.facts_needed), "facts still needed: " + ", ".join(f.label for f in d.facts_needed))
-    matter_basis = run.basis(run.matter.basis)
-    conds = run.node("conditions", _outcome_value(d.eligible), w.say(f"受理条件（{len(cond_nodes)} 项，须全部满足）", f"conditions ({len(cond_nodes)}, all must hold)"),
-                     None, None, matter_basis, cond_nodes)
-    mats = run.node("materials", True, w.say(f"申请材料：需提交 {len(d.materials)} 种，免提交 {len(d.fetched)} 种",
-                                              f"materials: {len(d.materials)} to submit, {len(d.fetched)} fetched by data sharing"),
-                    None, None, matter_basis, mat_nodes)
+    matter_basis = list(run.st.basis)
+    conds = _node("conditions", _VALUE[d.eligible], w.say(f"受理条件（{len(cond_nodes)} 项，须全部满足）", f"conditions ({len(cond_nodes)}, all must hold)"),
+                  None, None, matter_basis, cond_nodes)
+    mats = _node("materials", True, w.say(f"申请材料：需提交 {len(d.materials)} 种，免提交 {len(d.fetched)} 种",
+                                          f"materials: {len(d.materials)} to submit, {len(d.fetched)} fetched by data sharing"),
+                 None, None, matter_basis, mat_nodes)
     tl = d.time_limit
     if tl.working_days is None:
         ttext = w.say("未规定办结时限", "no time limit is stated")
@@ -710,162 +916,12 @@ def _matter_tree(run: _MatterRun, d: Decision, cond_nodes, mat_nodes) -> Explain
         also = w.say(f"（法定 {tl.statutory}）", f" (statutory {tl.statutory})") if tl.basis == "promised" and tl.statutory else ""
         ttext = w.say(f"办结时限：{'承诺' if tl.basis == 'promised' else '法定'} {used}{also}",
                       f"time limit: {'promised' if tl.basis == 'promised' else 'statutory'} {used}{also}")
-    time = run.node("time", True if tl.working_days is not None else None, ttext, None, None, matter_basis)
+    time = _node("time", True if tl.working_days is not None else None, ttext, None, None, matter_basis)
     title = w.say(f"事项 {d.target}（{d.name}）：{verdict}", f"matter {d.target} ({d.name}): {verdict}")
-    return run.node("matter", _outcome_value(d.eligible), title, detail, d.target, matter_basis, [conds, mats, time])
+    return _node("matter", _VALUE[d.eligible], title, detail, d.target, matter_basis, [conds, mats, time])
 
 
-# ---------------------------------------------------------------- targets
-def resolve_target(catalog, target: str) -> tuple[str, str]:
-    """``("matter"|"journey", id)`` for an identifier or title; ``matter:``/``journey:`` prefixes pick one."""
-    model = catalog.model
-    kinds = None
-    for prefix, kind in (("matter:", "matter"), ("事项:", "matter"), ("事项：", "matter"),
-                         ("journey:", "journey"), ("一件事:", "journey"), ("一件事：", "journey")):
-        if target.startswith(prefix):
-            kinds, target = (kind,), target[len(prefix):].strip()
-            break
-    kinds = kinds or ("matter", "journey")
-    tables = {"matter": model.matters, "journey": model.journeys}
-    for kind in kinds:
-        if target in tables[kind]:
-            return kind, target
-    for kind in kinds:
-        hits = [x.id for x in tables[kind].values() if x.name == target]
-        if hits:
-            return kind, hits[0]
-    known = sorted(k for kind in kinds for k in tables[kind])
-    raise UnknownTarget(target, did_you_mean(target, known + [x.name for kind in kinds for x in tables[kind].values()]), known)
-
-
-def evaluate(catalog, target: str, facts: dict | None, *, lang: str | None = None, explain: bool = True) -> Decision:
-    """Decide matter or journey ``target`` (identifier or title) for ``facts``.
-
-    Raises ``UnknownTarget`` when nothing has that name and ``FactsError`` when the facts
-    do not fit the declared facts.
-    """
-    kind, tid = resolve_target(catalog, target)
-    words = _Words(lang or catalog.config.lang)
-    clock = _clock(catalog)
-    if kind == "matter":
-        matter = catalog.model.matters[tid]
-        values = validate_facts([matter], facts, f"事项“{tid}”", f"matter '{tid}'")
-        decision, _ = _matter_decision(catalog, matter, values, _raw(facts), words, explain, clock)
-        return decision
-    return _journey_decision(catalog, catalog.model.journeys[tid], facts, words, explain, clock)
-
-
-def _raw(facts: dict | None) -> dict:
-    return {str(k): v for k, v in (facts or {}).items() if v is not None}
-
-
-def _clock(catalog) -> Clock:
-    return catalog.clock
-
-
-# ---------------------------------------------------------------- journeys
-class _JourneyTime(BaseModel):
-    order: list[str]
-    critical_path: list[str]
-    critical_days: float | None
-    serial_days: float | None
-    target_days: float | None
-
-
-def _journey_time(catalog: Catalog, j: m.Journey) -> _JourneyTime:
-    f = catalog.journey_figures(j.id)
-    return _JourneyTime(order=f.matters, critical_path=f.critical_path, critical_days=f.critical_days,
-                        serial_days=f.serial_days, target_days=f.target_days)
-
-
-def _journey_decision(catalog, j: m.Journey, facts, words: _Words, trace: bool, clock: Clock) -> Decision:
-    w = words
-    model = catalog.model
-    jt = _journey_time(catalog, j)
-    members = [mid for mid in jt.order if mid in model.matters]
-    matters = [model.matters[mid] for mid in members]
-    values = validate_facts(matters, facts, f"一件事“{j.id}”", f"journey '{j.id}'")
-    raw = _raw(facts)
-    subs: list[Decision] = []
-    runs: list[_MatterRun] = []
-    for mt in matters:
-        d, run = _matter_decision(catalog, mt, values, raw, words, trace, clock)
-        subs.append(d)
-        runs.append(run)
-    outcomes = [d.eligible for d in subs]
-    eligible: Outcome = "no" if "no" in outcomes else "undetermined" if "undetermined" in outcomes else "yes"
-    conditions = [c for d in subs for c in d.conditions]
-
-    # merged materials, in journey order; a member's result is fetched from that member
-    identity = catalog.material_index.identity
-    produced: dict[str, str] = {}
-    for mt in matters:
-        if mt.result is not None:
-            produced.setdefault(identity(mt.result.name), mt.id)
-    merged: dict[str, list[tuple[str, MaterialItem]]] = {}
-    for mt, d in zip(matters, subs):
-        items = {item.id: item for item in d.all_materials()}
-        for mat in mt.materials:
-            item = items[mat.id]
-            merged.setdefault(item.identity, []).append((d.target, item))
-    rank = {"submit": 0, "fetched": 1, "undetermined": 2, "optional": 3, "not_needed": 4}
-    lists: dict[str, list[MaterialItem]] = {k: [] for k in rank}
-    for key, mentions in merged.items():
-        statuses = []
-        for mid, item in mentions:
-            st = item.status
-            if st == "submit" and produced.get(key, mid) != mid:
-                st = "journey"
-            statuses.append(st)
-        effective = ["fetched" if s == "journey" else s for s in statuses]
-        status = min(effective, key=rank.__getitem__)
-        first = next(item for (mid, item), s in zip(mentions, effective) if s == status)
-        submit_items = [item for (mid, item), s in zip(mentions, statuses) if s == "submit"]
-        journey_fetch = status == "fetched" and "journey" in statuses and not any(
-            item.status == "fetched" for _, item in mentions)
-        producer = produced.get(key)
-        lists[status].append(MaterialItem.model_construct(
-            id=first.id, name=first.name, identity=key, status=status,
-            refs=[r for _, item in mentions for r in item.refs],
-            matters=list(dict.fromkeys(mid for (mid, _), s in zip(mentions, effective) if s in ("submit", "fetched", "undetermined"))),
-            conditional=all(item.conditional for _, item in mentions),
-            only_when=first.only_when, condition=first.condition,
-            source="journey" if journey_fetch else first.source,
-            provider=(model.matters[producer].name if journey_fetch and producer else first.provider),
-            tolerated=bool(submit_items) and all(i.tolerated for i in submit_items),
-            commitment=bool(submit_items) and all(i.commitment for i in submit_items),
-            form=first.form, medium=first.medium, copies=first.copies,
-            facts_missing=sorted({f for _, item in mentions for f in item.facts_missing}),
-        ))
-
-    needed: dict[str, tuple[list[str], list[str]]] = {}
-    for d in subs:
-        for fn in d.facts_needed:
-            conds, mats = needed.setdefault(fn.id, ([], []))
-            conds.extend(f"{d.target}.{x}" for x in fn.conditions)
-            mats.extend(f"{d.target}.{x}" for x in fn.materials)
-    time_limit = TimeLimit.model_construct(
-        statutory=None, statutory_days=None, promised=None, promised_days=None,
-        working_days=jt.critical_days, basis="critical_path" if jt.critical_days is not None else None,
-        critical_path=list(jt.critical_path), serial_days=jt.serial_days, target_days=jt.target_days)
-    visits = [mt.visits for mt in matters if mt.visits is not None]
-    decision = Decision.model_construct(
-        kind="journey", target=j.id, name=j.name, code=None, lang="zh" if w.zh else "en", eligible=eligible,
-        failing=[f"{c.matter}.{c.id}" for c in conditions if c.outcome == "no"],
-        undetermined=[f"{c.matter}.{c.id}" for c in conditions if c.outcome == "undetermined"],
-        facts={k: json_value(v) for k, v in raw.items()},
-        facts_needed=_facts_needed(matters, needed), conditions=conditions,
-        materials=lists["submit"], fetched=lists["fetched"], materials_undetermined=lists["undetermined"],
-        not_needed=lists["not_needed"], optional=lists["optional"],
-        steps=[s for d in subs for s in d.steps], time_limit=time_limit,
-        visits=sum(visits) if visits else None, basis=[], matters=subs, explanation=None,
-    )
-    if trace:
-        decision.explanation = _journey_tree(w, decision, jt)
-    return decision
-
-
-def _journey_tree(w: _Words, d: Decision, jt: _JourneyTime) -> ExplainNode:
+def _journey_tree(w: _Words, d: Decision) -> ExplainNode:
     verdict = {"yes": w.say("全部事项符合受理条件", "eligible for every matter"),
                "no": w.say("有事项不符合受理条件", "not eligible for some matter"),
                "undetermined": w.say("尚无法判定是否符合全部事项的受理条件", "eligibility cannot be decided yet")}[d.eligible]
@@ -901,13 +957,8 @@ def _journey_tree(w: _Words, d: Decision, jt: _JourneyTime) -> ExplainNode:
     return ExplainNode(kind="journey", outcome=d.eligible, text=title, detail=detail, ref=d.target, children=children)
 
 
-def explain(catalog, target: str, facts: dict | None, *, lang: str | None = None) -> ExplainNode:
-    """The reasoning tree of a decision: why, and why not, each node citing its article."""
-    return evaluate(catalog, target, facts, lang=lang, explain=True).explanation
-
-
 # ---------------------------------------------------------------- published schema
-def decision_schema() -> dict:
+def decision_schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of ``qingdan eval --format json``, derived from ``Decision``."""
     schema = Decision.model_json_schema(mode="serialization")
     return {
@@ -920,12 +971,11 @@ def decision_schema() -> dict:
 
 
 def decision_schema_text() -> str:
-    import json
-
     return json.dumps(decision_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 if __name__ == "__main__":  # rewrite the published schema: python -m qingdan.engine.evaluate
+    # Imported here: only the script writes a file; the engine itself writes none.
     from pathlib import Path
 
     from ..fsutil import atomic_write
