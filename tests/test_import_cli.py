@@ -1,5 +1,7 @@
-"""``qingdan import``: refusing non-empty output without --force, atomic replacement, the
-options that shape qingdan.toml (--strict, --baseline) and the usage errors."""
+"""``qingdan import``: refusing a non-empty output (--force replaces only an earlier import),
+atomic replacement, the options that shape qingdan.toml (--strict, --baseline) and the usage
+errors. The hostile cases (home directories, symbolic links, forged markers) are in
+test_import_hostile.py."""
 
 from __future__ import annotations
 
@@ -31,18 +33,25 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_a_non_empty_output_is_refused_without_force_and_replaced_with_it(tmp_path, cli):
+def test_a_non_empty_output_is_refused_and_force_replaces_only_an_earlier_import(tmp_path, cli):
     src = _source(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "mine.txt").write_text("keep me", encoding="utf-8")
     r = cli("import", "gov-json", str(src), "--out", str(out))
-    assert r.code == 2 and "不是空的" in r.err and "--force" in r.err
-    assert _tree(out) == {"mine.txt": b"keep me"}
+    assert r.code == 2 and "不是空的" in r.err and "即使加 --force 也不会替换它" in r.err
     r = cli("import", "gov-json", str(src), "--out", str(out), "--force")
+    assert r.code == 2 and "不是 qingdan import 写出的" in r.err
+    assert _tree(out) == {"mine.txt": b"keep me"}
+    (out / "mine.txt").unlink()
+    assert cli("import", "gov-json", str(src), "--out", str(out)).code == 0
+    r = cli("import", "gov-json", str(src), "--out", str(out))
+    assert r.code == 2 and "请加 --force" in r.err
+    r = cli("import", "gov-json", str(_source(tmp_path, 3)), "--out", str(out), "--force")
     assert r.code == 0, r.output
     files = _tree(out)
-    assert "mine.txt" not in files and "qingdan.toml" in files and "import-report.json" in files
+    assert "qingdan.toml" in files and "import-report.json" in files and ".qingdan-import.json" in files
+    assert "读取 3 条记录" in files["import-report.txt"].decode("utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "no temporary directories left behind"
 
 
@@ -87,7 +96,8 @@ def test_refuses_to_replace_a_directory_holding_the_input(tmp_path, cli):
 def test_refuses_to_write_over_a_file(tmp_path, cli):
     (tmp_path / "out").write_text("x", encoding="utf-8")
     r = cli("import", "gov-json", str(_source(tmp_path)), "--out", str(tmp_path / "out"), "--force", "--lang", "en")
-    assert r.code == 2 and "is a file" in r.err  # click checks the option
+    assert r.code == 2 and "is a file, not a directory" in r.err and "--out" in r.err
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "x"
 
 
 def test_missing_input_is_a_usage_error(tmp_path, cli):

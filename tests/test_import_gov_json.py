@@ -254,7 +254,7 @@ def test_workers_not_the_environment_decide_whether_files_are_formatted_in_worke
     write_project(GovJsonReader("x.jsonl").read_bytes(data), tmp_path / "two", workers=2)
     assert pools == [2]
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    assert one == {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()} and len(one) == 7  # 3 departments, laws, toml, 2 reports
+    assert one == {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()} and len(one) == 8  # 3 departments, laws, toml, 2 reports, the import marker
 
 
 def test_nothing_importable_is_a_usage_error_and_writes_nothing(tmp_path, cli):

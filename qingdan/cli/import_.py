@@ -2,7 +2,9 @@
 
 Exit codes: 0 the project was written (the report lists anything skipped or left
 out), 2 the input could not be read, nothing in it could be imported, or the output
-directory is not empty and ``--force`` was not given. Nothing is written on failure.
+was refused: ``--force`` replaces only an earlier import holding nothing else (see
+``writer.target_problem``), never a directory qingdan did not write. Nothing is written
+on failure.
 
 The importers are imported where they are used: at the top they would add about
 30 ms to the start-up of every command.
@@ -22,8 +24,11 @@ if TYPE_CHECKING:
     from ..importers.records import ImportResult
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="message language")
-force_option = click.option("--force", is_flag=True, help="replace a non-empty output directory")
-out_option = click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False), help="the project directory to create")
+force_option = click.option("--force", is_flag=True,
+                            help="replace the output directory when it holds an earlier import (and nothing else); "
+                                 "any other non-empty directory is never replaced")
+out_option = click.option("--out", "-o", "out", required=True, type=click.Path(),
+                          help="the project directory to create (new, empty, or an earlier import with --force)")
 strict_option = click.option("--strict", is_flag=True,
                              help="keep every check at its usual severity (by default, findings that only say what the source "
                                   "format cannot carry, such as the missing responsibility list, are demoted to warnings)")
@@ -52,21 +57,30 @@ DEMOTED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def _finish(result: ImportResult, src: Path, out: str, force: bool, lang: str, strict: bool, baseline: bool) -> None:
-    """Write the imported project and print the summary, or exit 2 with nothing written."""
-    from ..importers.report import problem_line, report_text, summary_line  # on use: see the module docstring
-    from ..importers.writer import REPORT_JSON, REPORT_TEXT, ImportWriteError, target_problem, write_project
+def _check_target(src: Path, out: str, force: bool, lang: str) -> None:
+    """Exit 2, before anything is read, when ``out`` may not be written (see ``writer.target_problem``)."""
+    from ..importers.writer import target_problem  # on use: see the module docstring
 
     problem = target_problem(Path(out), [src], force)
     if problem:
         fail_usage(say(lang, *problem))
+
+
+def _finish(result: ImportResult, src: Path, out: str, force: bool, lang: str, strict: bool, baseline: bool) -> None:
+    """Write the imported project and print the summary, or exit 2 with nothing written."""
+    from ..importers.report import problem_line, report_text, summary_line  # on use: see the module docstring
+    from ..importers.writer import REPORT_JSON, REPORT_TEXT, ImportTargetError, ImportWriteError, write_project
+
+    _check_target(src, out, force, lang)  # again: the output may have changed while the input was read
     if not (result.matters or result.powers or result.negatives or result.responsibilities):
         click.echo(report_text(result, lang), nl=False, err=True)
         fail_usage(say(lang, f"{src} 中没有可以导入的记录，未写出任何文件", f"nothing in {src} could be imported; nothing was written"))
     checks = {} if strict else DEMOTED.get(result.kind, {})
     try:
         project = write_project(result, out, checks, baseline=baseline, lang=lang,
-                                workers=cli_context().compile_options().workers)
+                                workers=cli_context().compile_options().workers, inputs=[src])
+    except ImportTargetError as e:
+        fail_usage(say(lang, e.zh, e.en) + say(lang, "；未写出任何文件", "; nothing was written"))
     except ImportWriteError as e:
         fail_usage(say(lang, f"内部错误，未写出任何文件：{e}", f"internal error, nothing was written: {e}"))
     click.echo(summary_line(result, lang))
@@ -97,6 +111,7 @@ def gov_json_command(file: str, out: str, force: bool, strict: bool, baseline: b
     src = Path(file)
     if not src.is_file():
         fail_usage(say(lang, f"找不到输入文件 {file}", f"input file not found: {file}"))
+    _check_target(src, out, force, lang)
     try:
         result = read_gov_json(src)
     except OSError as e:
@@ -122,6 +137,7 @@ def table_command(file: str, kind: str, sheet: str | None, department: str | Non
     src = Path(file)
     if not src.is_file():
         fail_usage(say(lang, f"找不到输入文件 {file}", f"input file not found: {file}"))
+    _check_target(src, out, force, lang)
     try:
         result = read_table(src, kind, sheet=sheet, department=department)
     except TableError as e:

@@ -15,12 +15,18 @@ or a comment (identifiers and system fields), so nothing is dropped silently:
   with the laws and articles named in it (《…》 第…条) as its legal basis.
 
 ``"无"`` (and empty values) mean absent. Bad lines are reported with their number and
-skipped; unreadable values are reported, left out and kept as comments.
+skipped; unreadable values are reported, left out and kept as comments. Hostile lines
+never stop the import: a number no number type holds (``Infinity``, ``NaN``, ``1e400``,
+thousands of digits) is kept as the text written and reported; a line nested deeper
+than ``MAX_DEPTH`` is reported and skipped (the recursion limit is never changed);
+control and text-direction characters are removed and reported once per field.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -37,6 +43,7 @@ from .records import (
     citations,
     clean,
     derive_levels,
+    has_unsafe,
     merge_cites,
     most_common_level,
     one_line,
@@ -44,7 +51,11 @@ from .records import (
     parse_duration,
     parse_level,
     parse_visits,
+    shorten,
     split_list,
+    strip_unsafe,
+    unsafe_characters,
+    unsafe_message,
 )
 
 # Fields mapped to the model, and what they became (for the report's field table).
@@ -89,6 +100,76 @@ COMMENT_FIELDS = ("_id", "TASK_TYPE", "CATAID", "URL", "subTaskName", "subCatalo
                   "LIMIT_SCENE_NUM", "ONLINECHECK", "TASK_STATE", "TASK_TAG")
 _LOCATION_PREFIXES = ("办理地点：", "办理地点:", "地点：", "地点:")
 _NO_WINDOW = ("无线下办理窗口", "无线下窗口", "不设窗口")
+
+
+MAX_DEPTH = 32  # a platform record nests two or three levels; deeper lines are reported, not imported
+MAX_DIGITS = 1000  # longer numbers are kept as text (Python converts at most 4300 digits)
+
+
+_TOO_DEEP = object()
+# A JSON escape that may stand for an unsafe character (\b, \f, \u0001, \u202e, a surrogate …);
+# it also matches some harmless ones, which only costs a closer look at that line.
+ESCAPED_UNSAFE = re.compile(r"\\(?:[bf]|u(?:00[01]|00[7-9a]|0[6-8]|18|20|d[89a-f]|f[ef]))", re.IGNORECASE)
+
+
+class RawNumber(str):
+    """A JSON number kept as written: out of range (``1e400``), too long, or ``NaN``/``Infinity``."""
+
+
+class _Numbers:
+    """``json.loads`` hooks that keep the numbers no Python number can hold as ``RawNumber`` text, and count them."""
+
+    def __init__(self) -> None:
+        self.raw = 0
+
+    def keep(self, token: str) -> RawNumber:
+        self.raw += 1
+        return RawNumber(token)
+
+    def real(self, token: str) -> float | RawNumber:
+        value = float(token)
+        return value if math.isfinite(value) else self.keep(token)
+
+    def whole(self, token: str) -> int | RawNumber:
+        if len(token) > MAX_DIGITS:
+            return self.keep(token)
+        try:
+            return int(token)
+        except ValueError:  # the interpreter's own digit limit is lower (PYTHONINTMAXSTRDIGITS)
+            return self.keep(token)
+
+
+def _too_deep(value: object) -> bool:
+    """Whether ``value`` nests lists and objects more than ``MAX_DEPTH`` levels (without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > MAX_DEPTH:
+                return True
+            stack += [(x, depth + 1) for x in (item.values() if isinstance(item, dict) else item)]
+    return False
+
+
+def _walk(value: Any, found: list[str], numbers: list[str]) -> Any:
+    """``value`` with unsafe characters removed from every text (``found`` gets them) and raw numbers as text (``numbers``)."""
+    if isinstance(value, RawNumber):
+        numbers.append(str(value))
+        return str(value)
+    if isinstance(value, str):
+        if not has_unsafe(value):
+            return value
+        found += [b for b in unsafe_characters(value) if b not in found]
+        return strip_unsafe(value)
+    if isinstance(value, list):
+        return [_walk(v, found, numbers) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            found += [b for b in unsafe_characters(k) if b not in found]
+            out[strip_unsafe(k)] = _walk(v, found, numbers)
+        return out
+    return value
 
 
 def _text(value: object) -> str | None:
@@ -140,17 +221,57 @@ class GovJsonReader:
             except UnicodeDecodeError as e:
                 self.skip(n, "malformed-line", Text(f"第 {e.start + 1} 个字节不是有效的 UTF-8", f"byte {e.start + 1} is not valid UTF-8"))
                 continue
+            record: object
+            numbers = _Numbers()
             try:
-                record = json.loads(text)
+                record = json.loads(text, parse_constant=numbers.keep, parse_float=numbers.real, parse_int=numbers.whole)
             except json.JSONDecodeError as e:
                 self.skip(n, "malformed-line", Text(f"不是有效的 JSON（第 {e.colno} 列：{e.msg}）", f"not valid JSON (column {e.colno}: {e.msg})"))
+                continue
+            except RecursionError:  # nesting deeper than the parser's recursion limit
+                record = _TOO_DEEP
+            if record is _TOO_DEEP or (text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(record)):
+                self.skip(n, "malformed-line", Text(f"嵌套超过 {MAX_DEPTH} 层（平台导出的记录只有两三层），整行未导入",
+                                                    f"nested more than {MAX_DEPTH} levels deep (a platform record has two or three); the line is not imported"))
                 continue
             if not isinstance(record, dict):
                 self.skip(n, "malformed-line", Text("不是一个 JSON 对象（应为 {…}）", "not a JSON object (expected {...})"))
                 continue
+            if numbers.raw or has_unsafe(text) or ("\\" in text and ESCAPED_UNSAFE.search(text)):  # the rare line that needs a closer look
+                record = self.safe_record(n, text, record)
             self.record(n, record)
         self.finish()
         return self.result
+
+    def safe_record(self, n: int, text: str, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with unsafe characters removed and numbers kept as written where no number can hold them.
+
+        Each top-level field that held either is reported, once for its characters and once per number.
+        """
+        out: dict[str, Any] = {}
+        issues: list[tuple[str, list[str], list[str]]] = []
+        for key, value in record.items():
+            found: list[str] = unsafe_characters(key)
+            numbers: list[str] = []
+            field = strip_unsafe(key)
+            out[field] = _walk(value, found, numbers)
+            if found or numbers:
+                issues.append((field, found, numbers))
+        name = one_line(_text(out.get("TASK_CODE")) or _text(out.get("TASK_NAME")) or "")
+        for field, found, numbers in issues:
+            for raw in numbers:
+                at = re.search(r"(?<=[:\[,])\s*" + re.escape(raw) + r"\s*(?=[,\]}])", text)
+                col = at.start() + 1 + len(at.group(0)) - len(at.group(0).lstrip()) if at else 0
+                where = Text(f"第 {col} 列的", f"column {col}: the ") if col else Text("", "the ")
+                if len(raw) > 40 and raw.lstrip("-").isdigit():
+                    what = Text(f"数字有 {len(raw)} 位", f"number has {len(raw)} digits")
+                else:
+                    what = Text(f"数值 {shorten(raw)} 超出范围或不是标准 JSON", f"number {shorten(raw)} is out of range or not standard JSON")
+                self.problem(n, "bad-number", Text(f"{where.zh}{what.zh}，按原文作为文字导入", f"{where.en}{what.en}; imported as the text written"),
+                             "as-text", field, shorten(raw), name)
+            if found:
+                self.problem(n, "control-character", unsafe_message(found), "cleaned", field, record=name)
+        return out
 
     def skip(self, line: int, code: str, message: Text, record: str = "", field: str = "", value: str = "") -> None:
         self.result.records_skipped += 1
@@ -371,4 +492,4 @@ class GovJsonReader:
 def read_gov_json(path: str | Path) -> ImportResult:
     """Read a JSON Lines export. Raises OSError when the file cannot be read."""
     path = Path(path)
-    return GovJsonReader(path.name).read_bytes(path.read_bytes())
+    return GovJsonReader(strip_unsafe(path.name)).read_bytes(path.read_bytes())

@@ -10,10 +10,13 @@ The readers here turn the texts found in real catalogs into the language's value
 ``"30(工作日)"`` → (30, working days), ``"省级"`` → province, ``"行政许可"`` → licensing,
 ``"1次"`` → 1; ``"无"`` and friends mean absent. A text that cannot be read raises
 ``ValueProblem`` with a message for people, which the importer reports with the row.
+``UNSAFE`` is the set of characters that never reach a rule file (control, format and
+text-direction characters); ``clean`` removes them, the readers report where they were.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -30,6 +33,9 @@ ACTIONS = {  # what the importer did about a problem
     "omitted": Text("该值未导入，原文保留在注释中", "value not imported; the original is kept as a comment"),
     "kept": Text("已导入，其余内容保留在备注或注释中", "imported; the rest is kept in the note or a comment"),
     "assumed": Text("已按推定值导入，请核对", "imported with an assumed value; please verify"),
+    "as-text": Text("已按原文（文字）导入，请核对", "imported as the text written; please verify"),
+    "saved-result": Text("已按文件中保存的计算结果导入，请核对", "imported as the result saved in the file; please verify"),
+    "cleaned": Text("已去掉这些字符后导入，请核对原始数据", "imported with these characters removed; please check the source"),
 }
 
 
@@ -45,9 +51,10 @@ class Problem:
     value: str = ""
     record: str = ""  # the record's code or name, when known
     sheet: str = ""  # the worksheet, for workbooks
+    column: str = ""  # the column's letters (A, B, … AA), for tables, when the problem is one cell's
 
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        return (self.sheet, self.line, self.code, self.field, self.value)
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        return (self.sheet, self.line, len(self.column), self.column, self.code, self.field, self.value)
 
 
 class ValueProblem(Exception):
@@ -207,17 +214,56 @@ def most_common_level(counts: Mapping[str, int]) -> str:
 
 # ---------------------------------------------------------------- text helpers
 ABSENT = frozenset({"", "无", "-", "—", "——", "－", "/", "／", "\\", "暂无", "无此项", "null", "none", "None", "NULL", "nan", "N/A", "n/a"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+# Characters that must never reach a rule file: control characters (Unicode Cc, but tab and
+# line breaks), format characters (Cf: bidirectional overrides such as U+202E, zero-width
+# spaces, the BOM, tag characters), lone surrogates (Cs), U+2028/U+2029 and the two
+# noncharacters U+FFFE/U+FFFF. The table is Unicode 14's categories, written out because
+# computing it takes a third of a second; tests/test_import_hostile.py checks it.
+_LINE_LIKE = "\x0b\x0c\x85\u2028\u2029"  # become line breaks; the rest are removed
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The unsafe characters in ``text`` as ``U+XXXX``, each once, in order of appearance."""
+    if text.isprintable():  # a quick test that rules them out (every unsafe character is unprintable)
+        return []
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in UNSAFE.findall(text)))
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds an unsafe character."""
+    return not text.isprintable() and UNSAFE.search(text) is not None
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without unsafe characters: line-like ones become line breaks, the others are removed."""
+    if text.isprintable():
+        return text
+    return UNSAFE.sub(lambda mt: "\n" if mt.group(0) in _LINE_LIKE else "", text)
+
+
+def unsafe_message(found: list[str], cell: str = "") -> Text:
+    """The report's message for a field (or the ``cell``, e.g. ``B7``) that held unsafe characters."""
+    shown = "、".join(found[:8]) + ("……" if len(found) > 8 else "")
+    shown_en = ", ".join(found[:8]) + (", ..." if len(found) > 8 else "")
+    return Text(f"{cell + ' ' if cell else ''}含有不可见的控制字符或文字方向控制字符（{shown}），已去掉（换行类字符改为换行）",
+                f"{cell or 'the value'} holds invisible control or text-direction characters ({shown_en}); "
+                "they were removed (line separators became line breaks)")
 
 
 def clean(value: object) -> str | None:
-    """A cell or field as trimmed text (line breaks kept), or None when absent."""
+    """A cell or field as trimmed text (line breaks kept, unsafe characters removed), or None when absent."""
     if value is None:
         return None
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", text).strip()
+    text = strip_unsafe(text).strip()
     text = "\n".join(line.strip() for line in text.split("\n")).strip()
     return None if text in ABSENT else text
 
@@ -258,6 +304,7 @@ UNIT_TEXT = {"working_days": "工作日", "natural_days": "自然日", "hours": 
 _DURATION = re.compile(
     r"^(\d+(?:\.\d+)?)\s*[(（]?\s*(" + "|".join(re.escape(w) for w, _ in _UNIT_WORDS) + r")?\s*[)）]?$"
 )
+MAX_AMOUNT_DIGITS = 6  # a time limit of a million days is a typing error, and very long numbers cannot be converted
 _IMMEDIATE = frozenset({"即办", "即时办结", "即时办理", "当场办结", "立即办结", "即办件", "当场办理"})
 
 
@@ -278,6 +325,9 @@ def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[De
     if t in _IMMEDIATE:
         return (Decimal(0), "working_days"), False
     mt = _DURATION.match(t)
+    if mt and len(mt.group(1).partition(".")[0]) > MAX_AMOUNT_DIGITS:
+        raise ValueProblem("bad-time", Text(f"时限“{shorten(text)}”的数字太大（最多 {MAX_AMOUNT_DIGITS} 位）",
+                                            f"the time limit '{shorten(text)}' is too large (at most {MAX_AMOUNT_DIGITS} digits)"))
     if mt:
         amount = Decimal(mt.group(1))
         word = mt.group(2)
@@ -290,6 +340,11 @@ def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[De
                                             f"the time limit '{text}' is in months, years or weeks; the language takes working days, natural days or hours"))
     raise ValueProblem("bad-time", Text(f"无法识别的时限“{text}”（应为如“20(工作日)”“5 自然日”“4 小时”）",
                                         f"unreadable time limit '{text}' (expected e.g. '20(工作日)', '5 自然日', '4 小时')"))
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """At most ``limit`` characters of ``text`` for a message, with the length when cut."""
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)})"
 
 
 def duration_text(d: tuple[Decimal, str]) -> str:
@@ -307,6 +362,9 @@ _VISIT_WORDS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四
 
 def parse_visits(text: str) -> int:
     t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if len(t) > 12:  # also keeps int() away from numbers too long to convert
+        raise ValueProblem("bad-visits", Text(f"无法识别的到现场次数“{shorten(text)}”（应为 0、1、2 等整数）",
+                                              f"unreadable number of on-site visits '{shorten(text)}' (expected a whole number such as 0, 1, 2)"))
     if t in ("零跑动", "不用跑", "零跑腿", "全程网办"):
         return 0
     mt = re.fullmatch(r"(?:最多跑|跑)?(\d+|[零〇一二两三四五])次?", t)

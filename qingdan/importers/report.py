@@ -13,15 +13,16 @@ import json
 from ..compiler.text import say
 from .records import ACTIONS, ImportResult, Problem
 
-REPORT_FORMAT = "1.0"
+REPORT_FORMAT = "1.1"  # 1.1: "column" in every problem (a table cell's letters, or null)
 
 
 def _where(p: Problem, lang: str) -> str:
     if p.line == 0:
         return say(lang, "整个文件", "whole file")
     if lang == "zh":
-        return (f"工作表“{p.sheet}” " if p.sheet else "") + f"第 {p.line} 行"
-    return f"sheet '{p.sheet}' row {p.line}" if p.sheet else f"line {p.line}"
+        return (f"工作表“{p.sheet}” " if p.sheet else "") + f"第 {p.line} 行" + (f" {p.column} 列" if p.column else "")
+    where = f"sheet '{p.sheet}' row {p.line}" if p.sheet else f"row {p.line}" if p.column else f"line {p.line}"
+    return where + (f", column {p.column}" if p.column else "")
 
 
 def summary(result: ImportResult) -> dict[str, int]:
@@ -77,7 +78,7 @@ def report_text(result: ImportResult, lang: str = "zh", files: list[str] | None 
 
 
 def report_json(result: ImportResult, files: list[str] | None = None) -> str:
-    """The report for tools (``format_version`` 1.0): the same content, both languages in every problem."""
+    """The report for tools (``format_version`` 1.1): the same content, both languages in every problem."""
     doc = {
         "format": "qingdan-import-report",
         "format_version": REPORT_FORMAT,
@@ -88,6 +89,7 @@ def report_json(result: ImportResult, files: list[str] | None = None) -> str:
             {
                 "line": p.line,
                 "sheet": p.sheet or None,
+                "column": p.column or None,
                 "code": p.code,
                 "record": p.record or None,
                 "field": p.field or None,

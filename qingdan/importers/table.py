@@ -17,7 +17,11 @@ values:
 - CSV may be UTF-8 with or without BOM, or GB18030 (what Excel writes in China).
 
 Rows are numbered as a spreadsheet program shows them, CSV files too (a line break
-inside a quoted cell does not start a new row).
+inside a quoted cell does not start a new row); a problem about one cell names its
+column too. Nothing is dropped silently: a formula is read as the result saved in the
+file and reported, a formula without a saved result is reported with its cell (and the
+row skipped when it is the name), a cell in a column without a heading is kept as a
+comment and reported, and control characters are removed and reported per cell.
 A row without a name, with a code seen before, or with an unknown type or an
 unreadable time limit is reported with its number; the import carries on.
 """
@@ -25,15 +29,16 @@ unreadable time limit is reported with its number; the import carries on.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-from zipfile import BadZipFile
 
 from ..compiler.text import Text
 from ..lists import columns as col
@@ -60,7 +65,10 @@ from .records import (
     parse_negative_type,
     parse_visits,
     split_list,
+    strip_unsafe,
     unit_of_header,
+    unsafe_characters,
+    unsafe_message,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -205,6 +213,15 @@ def _match(heading: str, keys: dict[str, tuple[str, int]]) -> str | None:
 
 
 # ---------------------------------------------------------------- reading cells
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell: its reference (``B7``; a merge's top-left cell), its text, and whether the file saved its result."""
+
+    ref: str
+    text: str
+    saved: bool
+
+
 @dataclass
 class Sheet:
     """One worksheet (or a CSV file) as rows of values; row index ``i`` is the row a spreadsheet shows as ``i + 1``."""
@@ -213,6 +230,36 @@ class Sheet:
     rows: list[list[object]]  # values, merged cells filled, every row as wide as the widest
     down: set[tuple[int, int]]  # (row index, column) of cells in a merge spanning several rows
     across: set[tuple[int, int]]  # (row index, column) of cells in a merge spanning several columns
+    formulas: dict[tuple[int, int], Formula] = dataclasses.field(default_factory=dict)  # (row index, column) -> its formula
+
+
+def column_letter(c: int) -> str:
+    """The letters of the 0-based column ``c`` as a spreadsheet shows them: 0 → A, 26 → AA."""
+    out = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick look at its XML)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(_FORMULA_TAG.search(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return True  # let the workbook reader say what is wrong
+
+
+def _formula_text(value: object) -> str:
+    """A formula as written in the cell (``=B2&"x"``); array formulas keep their text."""
+    text = getattr(value, "text", value)
+    text = str(text) if text is not None else ""
+    return strip_unsafe(text if text.startswith("=") else "=" + text)
 
 
 def _cell(value: object) -> object:
@@ -231,8 +278,9 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Sheet]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError) as e:
+        wb = load_workbook(path, data_only=True)  # formulas give the result saved in the file, or None
+        formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None  # the formulas themselves
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OverflowError) as e:
         raise TableError(f"{path.name} 不是可读取的 .xlsx 工作簿（{type(e).__name__}）；旧版 .xls 请在 Excel 中另存为 .xlsx 或 .csv",
                          f"{path.name} is not a readable .xlsx workbook ({type(e).__name__}); save an old .xls as .xlsx or .csv") from e
     names = wb.sheetnames
@@ -246,16 +294,27 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Sheet]:
         rows = [r + [None] * (width - len(r)) for r in rows]
         down: set[tuple[int, int]] = set()
         across: set[tuple[int, int]] = set()
+        cells: dict[tuple[int, int], Formula] = {}
+        if formulas is not None:
+            for frow in formulas[name].iter_rows():
+                for cell in frow:
+                    if cell.data_type == "f" and cell.row is not None and cell.column is not None:
+                        r, c = cell.row - 1, cell.column - 1
+                        saved = r < len(rows) and c < width and rows[r][c] not in (None, "")
+                        cells[(r, c)] = Formula(f"{column_letter(c)}{r + 1}", _formula_text(cell.value), saved)
         for rng in ws.merged_cells.ranges:
             top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+            top_formula = cells.get((rng.min_row - 1, rng.min_col - 1))
             for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
                 for c in range(rng.min_col - 1, min(rng.max_col, width)):
                     rows[r][c] = top
+                    if top_formula is not None:
+                        cells[(r, c)] = top_formula
                     if rng.max_row > rng.min_row:
                         down.add((r, c))
                     if rng.max_col > rng.min_col:
                         across.add((r, c))
-        out.append(Sheet(name, rows, down, across))
+        out.append(Sheet(strip_unsafe(name), rows, down, across, cells))
     return out
 
 
@@ -296,6 +355,7 @@ class Layout:
     headings: dict[int, str]  # column -> heading text as written
     units: dict[int, str]  # column -> unit declared in the heading
     extra: dict[int, str]  # unrecognised or repeated columns -> heading
+    unheaded: list[int] = dataclasses.field(default_factory=list)  # columns without a heading (their cells are reported)
 
 
 def find_layout(sheet: Sheet, kind: str) -> Layout | None:
@@ -317,6 +377,7 @@ def find_layout(sheet: Sheet, kind: str) -> Layout | None:
     ranked: dict[int, tuple[str, int]] = {}
     for c, h in enumerate(heads):
         if not h:
+            layout.unheaded.append(c)
             continue
         unit = unit_of_header(h)
         if unit:
@@ -418,12 +479,14 @@ class TableReader:
         self.read_row = {"power": self.row_power, "responsibility": self.row_responsibility,
                          "negative": self.row_negative, "matter": self.row_matter}[kind]
 
-    def problem(self, row: int, code: str, message: Text, action: str, field: str = "", value: str = "", record: str = "") -> None:
-        self.result.problems.append(Problem(row, code, message, action, field, value, record, self.sheet))
+    def problem(self, row: int, code: str, message: Text, action: str, field: str = "", value: str = "", record: str = "",
+                column: int | None = None) -> None:
+        letter = column_letter(column) if column is not None else ""
+        self.result.problems.append(Problem(row, code, message, action, field, value, record, self.sheet, letter))
 
-    def skip(self, row: int, code: str, message: Text, field: str = "", value: str = "", record: str = "") -> None:
+    def skip(self, row: int, code: str, message: Text, field: str = "", value: str = "", record: str = "", column: int | None = None) -> None:
         self.result.records_skipped += 1
-        self.problem(row, code, message, "skipped", field, value, record)
+        self.problem(row, code, message, "skipped", field, value, record, column)
 
     # ------------------------------------------------------------ sheets
     def read_sheet(self, sheet: Sheet, layout: Layout) -> None:
@@ -435,14 +498,19 @@ class TableReader:
             self.result.field_use.setdefault(h, "注释（没有对应字段）")
         section_category: str | None = None
         section_type: str | None = None
+        headings = {**layout.headings, **layout.extra}
+        for c in layout.unheaded:
+            headings[c] = f"{column_letter(c)} 列（没有表头）"
+        read = sorted(headings)  # every column whose cells are imported, kept as comments or reported
         for idx in range(layout.header_index + 1, len(sheet.rows)):
             row = sheet.rows[idx]
             number = idx + 1
             values = [clean(v) for v in row]
             present = {v for v in values if v}
-            if not present:
+            pending = {c: f for c in read if (f := sheet.formulas.get((idx, c))) is not None and not f.saved}
+            if not present and not pending:
                 continue
-            if len(present) == 1:
+            if len(present) == 1 and not pending:
                 text = next(iter(present))
                 filled = [c for c, v in enumerate(values) if v]
                 spans = len(filled) > 1 or any((idx, c) in sheet.across for c in filled)
@@ -469,7 +537,44 @@ class TableReader:
             units = {layout.keys[c]: u for c, u in layout.units.items() if c in layout.keys}
             self.group_code = any((idx, c) in sheet.down for c, k in layout.keys.items() if k == "code")
             self.result.records_read += 1
+            record = _code(cells) or one_line(cells.get("name") or cells.get("subname") or "")
+            if self.formula_without_name(number, layout, pending, cells, headings, record):
+                continue
+            for c in read:
+                raw = row[c]
+                if isinstance(raw, str) and (found := unsafe_characters(raw)):
+                    self.problem(number, "control-character", unsafe_message(found, f"{column_letter(c)}{number}"), "cleaned",
+                                 headings[c], record=record, column=c)
+                formula = sheet.formulas.get((idx, c))
+                if formula is not None and c in pending:
+                    self.problem(number, "formula-without-value", _no_result(formula), "omitted", headings[c], formula.text, record, c)
+                    extra.append((f"{headings[c]} 公式（没有保存的计算结果）", formula.text))
+                elif formula is not None and values[c] and formula.ref == f"{column_letter(c)}{number}" and c not in layout.unheaded:
+                    self.problem(number, "formula-value", Text(
+                        f"{formula.ref} 是公式（{formula.text}），用的是文件中保存的计算结果；如保存后数据有改动，请在 Excel 中打开并保存后重新导入",
+                        f"{formula.ref} is a formula ({formula.text}); the result saved in the file is used. If the data changed since, "
+                        "open the file in Excel, save it and import again"), "saved-result", headings[c], one_line(values[c] or "", " "), record, c)
+                if c in layout.unheaded and values[c] and c not in pending and not _merged_from_left(sheet, idx, c):
+                    text = one_line(values[c] or "", " ")
+                    self.problem(number, "unheaded-cell", Text(
+                        f"{column_letter(c)}{number} 有内容，但这一列没有表头；内容已作为注释保留。如这一列有用，请在第 {layout.header_index + 1} 行给它写上表头后重新导入",
+                        f"{column_letter(c)}{number} has content but its column has no heading; it is kept as a comment. If the column matters, "
+                        f"give it a heading in row {layout.header_index + 1} and import again"), "omitted", headings[c], text, record, c)
+                    extra.append((headings[c], text))
+                    self.result.field_use.setdefault(headings[c], "注释（没有表头的列，每格都列在问题中）")
             self.read_row(number, cells, extra, units, section_category, section_type)
+
+    def formula_without_name(self, number: int, layout: Layout, pending: dict[int, Formula], cells: Cells, headings: dict[int, str],
+                             record: str) -> bool:
+        """Skip (and say so) a row whose name is a formula without a saved result; True when skipped."""
+        names = ("name", "subname") if self.kind == "matter" else ("name",)
+        if any(cells.get(k) for k in names):
+            return False
+        for c, formula in sorted(pending.items()):
+            if layout.keys.get(c) in names:
+                self.skip(number, "formula-without-value", _no_result(formula), headings[c], formula.text, record, c)
+                return True
+        return False
 
     def finish(self) -> None:
         """Statuses that name another body: a transfer's department is declared, a merge needs a known power."""
@@ -792,6 +897,17 @@ class TableReader:
         self.result.matters.append(mt)
 
 
+def _no_result(formula: Formula) -> Text:
+    """The message for a formula whose result the file did not save."""
+    return Text(f"{formula.ref} 是公式，没有保存计算结果：请在 Excel 中打开该文件并保存，或将公式复制后“粘贴为数值”，再重新导入",
+                f"{formula.ref} is a formula with no saved result: open the file in Excel and save it, or paste values, then import again")
+
+
+def _merged_from_left(sheet: Sheet, idx: int, c: int) -> bool:
+    """Whether the cell only repeats a merge that starts in a column to its left."""
+    return c > 0 and (idx, c) in sheet.across and (idx, c - 1) in sheet.across and sheet.rows[idx][c] == sheet.rows[idx][c - 1]
+
+
 def _code(cells: Cells) -> str | None:
     """The row's code, spaces and line breaks taken out."""
     code = cells.get("code")
@@ -840,7 +956,7 @@ def _fee(text: str) -> tuple[str, str]:
     t = unicodedata.normalize("NFKC", text).strip()
     if t in ("免费", "不收费", "否", "无", "0", "0元", "免收"):
         return ("free", "")
-    mt = re.fullmatch(r"(\d+(?:\.\d+)?)\s*元", t)
+    mt = re.fullmatch(r"([0-9]{1,9}(?:\.[0-9]{1,2})?)\s*元", t)  # ASCII digits, a plausible amount: anything else stays text
     if mt:
         return ("yuan", mt.group(1))
     return ("text", one_line(text, " "))
@@ -860,7 +976,7 @@ def read_table(path: str | Path, kind: str, sheet: str | None = None, department
     else:
         raise TableError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：应为 .xlsx 或 .csv",
                          f"unsupported file type {path.suffix or '(none)'}: expected .xlsx or .csv")
-    reader = TableReader(path.name, kind, department)
+    reader = TableReader(strip_unsafe(path.name), kind, strip_unsafe(department) if department is not None else None)
     used = 0
     for sh in sheets:
         layout = find_layout(sh, kind)

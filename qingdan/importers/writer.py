@@ -11,7 +11,10 @@ name order, the slug is the department's ASCII organisation code when it has one
 else a short hash of its name; the department's Chinese name is in the header comment.
 Every file is produced through the formatter, so it is in canonical layout, and the
 whole project is written to a temporary directory that replaces the target only when
-everything succeeded (``fsutil.atomic_directory``).
+everything succeeded (``fsutil.atomic_directory``). The project carries a marker
+(``MARKER``) listing every file the import wrote; an existing directory is replaced only
+when it is empty or such an import holding nothing else (``target_problem``). No
+control or text-direction character is ever written (``q``, ``comment``, ``toml_string``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +38,7 @@ from ..compiler.diagnostics import RULES, Severity
 from ..compiler.model import CATEGORY_ZH
 from ..dsl.formatter import FormatError, format_source
 from ..dsl.keywords import VOCAB
-from ..fsutil import atomic_directory
+from ..fsutil import WORK_MARKER, atomic_directory
 from .records import (
     LEVEL_WORD,
     Cite,
@@ -46,14 +50,18 @@ from .records import (
     RespRec,
     duration_text,
     law_type,
+    strip_unsafe,
 )
 from .report import report_json, report_text
 
 MAX_ID = 32
 REPORT_TEXT = "import-report.txt"
 REPORT_JSON = "import-report.json"
+MARKER = ".qingdan-import.json"  # in every project an import writes: see marker_text and target_problem
+MARKER_FORMAT = "qingdan-import"
+MARKER_VERSION = "1.0"
+MAX_MARKER_BYTES = 1_000_000
 _STAGE_KEY = {"accept": "受理", "review": "审查", "decide": "决定", "deliver": "送达", "supervise": "监管"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
 class ImportWriteError(Exception):
@@ -117,14 +125,14 @@ class Namespace:
 
 # ---------------------------------------------------------------- text helpers
 def q(text: str) -> str:
-    """A double-quoted string literal with quotes, backslashes and line breaks escaped."""
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """A double-quoted string literal with quotes, backslashes and line breaks escaped, unsafe characters removed."""
+    text = strip_unsafe(text.replace("\r\n", "\n").replace("\r", "\n"))
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 def comment(text: str) -> str:
     """One comment line's text: line breaks become spaces."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(strip_unsafe(text).split())
 
 
 def meta_line(key: str, value: str, indent: str = "  ") -> str:
@@ -136,8 +144,8 @@ def meta_line(key: str, value: str, indent: str = "  ") -> str:
 
 
 def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string (JSON's escapes are TOML's), unsafe characters removed."""
+    return json.dumps(strip_unsafe(text), ensure_ascii=False)
 
 
 def _slug(dept: DeptRec) -> str:
@@ -530,29 +538,142 @@ def _notes(notes: list[tuple[str, str]]) -> str:
     return "；".join(v if k == "备注" else f"{k}：{v}" for k, v in notes)
 
 
-# ---------------------------------------------------------------- writing
-def target_problem(out: Path, inputs: list[Path], force: bool) -> tuple[str, str] | None:
-    """Why writing to ``out`` is refused, or None. Never replace a folder holding the input or the cwd."""
-    out_abs = out.absolute().resolve() if out.exists() else out.absolute()
-    if out.exists() and not out.is_dir():
-        return (f"输出位置 {out} 已存在且不是目录", f"the output {out} exists and is not a directory")
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            return (f"输出目录 {out} 不是空的；如要替换其中的全部内容，请加 --force",
-                    f"the output directory {out} is not empty; add --force to replace everything in it")
-        cwd = Path.cwd().resolve()
-        if cwd == out_abs or out_abs in cwd.parents:
-            return (f"不能替换当前所在的目录 {out}", f"refusing to replace {out}: it holds the current directory")
-        for src in inputs:
-            s = src.absolute().resolve()
-            if out_abs in s.parents:
-                return (f"不能替换 {out}：输入文件 {src} 就在其中", f"refusing to replace {out}: the input {src} is inside it")
+# ---------------------------------------------------------------- the output directory
+class ImportTargetError(Exception):
+    """The output directory is refused (it is not an import's, holds the input, …): nothing was written."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def marker_text(result: ImportResult, files: list[str]) -> str:
+    """The marker file: what wrote the project, from what, and every file it wrote (itself included).
+
+    Deterministic (no time, no absolute path), so the same input gives the same project.
+    ``target_problem`` trusts a directory to replace only when this file is valid and the
+    directory holds nothing else than the files it lists.
+    """
+    doc = {
+        "format": MARKER_FORMAT,
+        "format_version": MARKER_VERSION,
+        "tool": "qingdan",
+        "command": "qingdan import " + ("gov-json" if result.kind == "gov-json" else "table"),
+        "kind": result.kind,
+        "source": strip_unsafe(result.source),
+        "files": sorted({*files, MARKER}),
+        "note": "qingdan import 写出的项目的标记：qingdan import --force 只替换有本文件、且只有其中所列文件的目录。"
+                " / Marks a project written by qingdan import: --force replaces only a directory with this file "
+                "and no files other than those it lists.",
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_marker(directory: Path) -> tuple[set[str] | None, tuple[str, str]]:
+    """The files an import's marker in ``directory`` lists, or None and why (zh, en) it is not trusted."""
+    path = directory / MARKER
+    if os.path.islink(path):
+        return None, (f"其中的 {MARKER} 是符号链接", f"its {MARKER} is a symbolic link")
+    if not path.is_file():
+        return None, (f"其中没有 {MARKER} 标记文件", f"it has no {MARKER} marker file")
+    bad = (f"其中的 {MARKER} 不是有效的导入标记", f"its {MARKER} is not a valid import marker")
+    try:
+        if path.stat().st_size > MAX_MARKER_BYTES:
+            return None, bad
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON, nested too deeply
+        return None, bad
+    if not isinstance(doc, dict) or doc.get("format") != MARKER_FORMAT or doc.get("tool") != "qingdan":
+        return None, bad
+    version = doc.get("format_version")
+    if not isinstance(version, str) or version.split(".")[0] != MARKER_VERSION.split(".")[0]:
+        return None, bad
+    files = doc.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) and _plain_name(f) for f in files):
+        return None, bad
+    return set(files), ("", "")
+
+
+def _plain_name(name: str) -> bool:
+    """A file name directly inside the project: what an import writes."""
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def target_problem(out: Path, inputs: Sequence[Path] = (), force: bool = False) -> tuple[str, str] | None:
+    """Why writing the project to ``out`` is refused, as (zh, en), or None.
+
+    Refused: a symbolic link, a file, the current directory or one holding it, a directory
+    holding one of the ``inputs`` (symbolic links resolved), a non-empty directory that is
+    not an import's (no valid marker, or a file the marker does not list); and, without
+    ``force``, any non-empty directory. So only an empty directory or an earlier import,
+    edited or not, is ever replaced.
+    """
+    if os.path.islink(out):
+        return (f"输出位置 {out} 是一个符号链接；为免替换它所指向的内容，请直接写出真实的目录，或换一个新的目录名",
+                f"the output {out} is a symbolic link; to keep what it points to safe, give the real directory or a new directory name")
+    if os.path.lexists(out) and not os.path.isdir(out):
+        return (f"输出位置 {out} 是一个文件，不是目录；请在 --out 后写一个目录名（该文件不会被改动）",
+                f"the output {out} is a file, not a directory; give a directory name after --out (the file is left as it is)")
+    above = Path(os.path.abspath(out)).parent
+    while not os.path.lexists(above) and above != above.parent:
+        above = above.parent
+    if not os.path.isdir(above):
+        return (f"不能在 {above} 下建立输出目录 {out}：{above} 是一个文件；请换一个目录名",
+                f"cannot create the output directory {out}: {above} is a file; choose another directory name")
+    targets = {Path(os.path.realpath(out)), Path(os.path.abspath(out))}
+    try:
+        cwd = Path(os.path.realpath(os.getcwd()))
+    except OSError:  # the current directory was removed: nothing to protect there
+        cwd = None
+    if cwd is not None and any(_inside(cwd, t) for t in targets):
+        return (f"不能把当前所在的目录 {out}（或包含它的目录）作为输出目录；请在 --out 后写一个新的目录名，如 --out catalog",
+                f"cannot write into {out}: it is (or holds) the current directory; give a new directory name after --out, such as --out catalog")
+    for src in inputs:
+        for s in {Path(os.path.realpath(src)), Path(os.path.abspath(src))}:
+            if any(_inside(s, t) for t in targets):
+                return (f"不能替换 {out}：输入文件 {src} 就在其中；请换一个不包含输入文件的输出目录",
+                        f"refusing to replace {out}: the input {src} is inside it; choose an output directory that does not hold the input")
+    try:
+        entries = sorted(os.listdir(out)) if os.path.isdir(out) else []
+    except OSError as e:
+        return (f"无法读取输出目录 {out}：{e.strerror or e}", f"cannot read the output directory {out}: {e.strerror or e}")
+    if not entries:
+        return None
+    files, (why_zh, why_en) = read_marker(out)
+    if files is None:
+        return (f"输出目录 {out} 不是空的，也不是 qingdan import 写出的（{why_zh}）；为免误删其中的文件，即使加 --force 也不会替换它。"
+                "请换一个新的目录名，或先自行清空该目录",
+                f"the output directory {out} is not empty and was not written by qingdan import ({why_en}); to keep its files safe "
+                "it is never replaced, not even with --force: choose a new directory name, or empty it yourself first")
+    allowed = files | {MARKER, WORK_MARKER}
+    for name in entries:
+        path = out / name
+        if name not in allowed or path.is_symlink() or not path.is_file():
+            shown = name + ("/" if path.is_dir() and not path.is_symlink() else "")
+            return (f"输出目录 {out} 是以前导入的结果，但其中的 {shown} 不是导入时写出的文件；--force 只替换导入写出的文件。"
+                    f"请先把 {shown} 移到别处（或删除），再重新运行",
+                    f"the output directory {out} holds an earlier import and also {shown}, which the import did not write; "
+                    f"--force replaces only what an import wrote. Move {shown} elsewhere (or delete it), then run again")
+    if not force:
+        return (f"输出目录 {out} 中是以前 qingdan import 导入的结果；如要用这次导入替换它（此后手工修改的内容将丢失），请加 --force",
+                f"the output directory {out} holds an earlier qingdan import; add --force to replace it "
+                "(changes made by hand since will be lost)")
     return None
 
 
+# ---------------------------------------------------------------- writing
 def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple[str, str]] | None = None,
-                  baseline: bool = False, lang: str = "zh", workers: int | None = None) -> ProjectFiles:
-    """Render the project and write it (with the import report) atomically into ``out``.
+                  baseline: bool = False, lang: str = "zh", workers: int | None = None,
+                  inputs: Sequence[str | Path] = ()) -> ProjectFiles:
+    """Render the project and write it (with the import report and the marker) atomically into ``out``.
+
+    ``out`` must be new, empty or an earlier import (see ``target_problem``; ``inputs``,
+    the files read, must not lie inside it), else ``ImportTargetError`` is raised and
+    nothing is written. It is checked again just before the new project replaces it.
 
     With ``baseline``, the written project is compiled before it replaces ``out``, and
     every check rule that finds errors in it is lowered to a warning in qingdan.toml
@@ -563,6 +684,15 @@ def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple
     baseline's compile: None lets each decide by the amount of text, 1 keeps everything
     in this process.
     """
+    out = Path(out)
+    sources = [Path(p) for p in inputs]
+
+    def guard() -> None:
+        problem = target_problem(out, sources, force=True)
+        if problem:
+            raise ImportTargetError(*problem)
+
+    guard()
     checks = dict(checks or {})
     writer = ProjectWriter(result, checks)
     project = writer.render(workers)
@@ -577,10 +707,13 @@ def write_project(result: ImportResult, out: str | Path, checks: dict[str, tuple
             writer.checks = checks
             files["qingdan.toml"] = writer.toml()
             (tmp / "qingdan.toml").write_text(files["qingdan.toml"], encoding="utf-8", newline="\n")
-        files[REPORT_TEXT] = report_text(result, lang, list(files))
-        files[REPORT_JSON] = report_json(result, list(files))
-        for rel in (REPORT_TEXT, REPORT_JSON):
+        names = sorted({*files, REPORT_TEXT, REPORT_JSON, MARKER})
+        files[REPORT_TEXT] = report_text(result, lang, names)
+        files[REPORT_JSON] = report_json(result, names)
+        files[MARKER] = marker_text(result, names)
+        for rel in (REPORT_TEXT, REPORT_JSON, MARKER):
             (tmp / rel).write_text(files[rel], encoding="utf-8", newline="\n")
+        guard()  # what lies at ``out`` may have changed while the project was rendered
     project.files = files
     return project
 
