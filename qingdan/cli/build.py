@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -28,13 +29,15 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
     # imported on use: the generators and jinja2 would add about 110 ms to the start-up of every command
     import jinja2
 
-    from ..generators.build import BUILD_STEPS, BuildError, build, total_units
+    from ..generators.build import BUILD_STEPS, BuildError, build, project_inputs, total_units
+    from ..generators.guides import ProjectTemplateError
     from ..generators.site import site_step
 
     steps = [s for s in BUILD_STEPS if not (no_site and s is site_step)]
     result, lang = compile_for_output(path, date, templates, fmt, lang,
                                       "目录有错误，未生成任何文件", "the catalog has errors; nothing was built")
     catalog = result.catalog
+    inputs = project_inputs(result.root or Path(path), list(result.files))  # the output may not hold them
     try:
         if not quiet and sys.stderr.isatty():
             # imported for a terminal only: rich takes about 20 ms to load
@@ -45,15 +48,16 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
                           console=Console(stderr=True), transient=True) as bar:
                 task = bar.add_task(say(lang, "生成中", "building"), total=total_units(catalog, steps))
                 done = build(catalog, out, version=version, date=date, templates=templates,
-                             progress=lambda n: bar.advance(task, n), steps=steps, diagnostics=result.diagnostics)
+                             progress=lambda n: bar.advance(task, n), steps=steps, diagnostics=result.diagnostics,
+                             inputs=inputs)
         else:
             done = build(catalog, out, version=version, date=date, templates=templates, steps=steps,
-                         diagnostics=result.diagnostics)
+                         diagnostics=result.diagnostics, inputs=inputs)
     except BuildError as e:
         click.echo(f"qingdan: {e.message(lang)}", err=True)
         sys.exit(1)
     except jinja2.TemplateError as e:  # a project's own template is broken
-        click.echo(f"qingdan: {template_error_message(e, lang)}", err=True)
+        click.echo(f"qingdan: {e.text(lang) if isinstance(e, ProjectTemplateError) else template_error_message(e, lang)}", err=True)
         sys.exit(1)
     if not quiet:
         warnings = result.count(Severity.warning)

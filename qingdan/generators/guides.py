@@ -13,16 +13,30 @@ interpreted.
 The environments belong to a ``GuideTemplates`` object that a run (one build, one site)
 makes once and passes to every guide it renders, so compiled templates are reused
 within the run and nothing is kept between runs.
+
+Templates are untrusted input: a project's templates come with its rule files, perhaps
+from a pull request. Both environments are jinja2's ``ImmutableSandboxedEnvironment``, so
+a template can read the view it is given and call the usual filters, but cannot reach
+Python internals (``__class__``, ``__globals__``, ``__subclasses__`` …), call mutating
+methods or format strings into attributes; a template file of the project that is a
+symbolic link leading outside its directory is refused. A project template that breaks
+any of this, or fails while rendering, raises ``ProjectTemplateError`` naming the template
+and line, in Chinese and English. The sandbox stops code and file access, not a template
+that loops for a very long time: run untrusted builds under a time limit.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import traceback
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from ..compiler import Catalog
@@ -30,6 +44,7 @@ from ..compiler import model as m
 from ..compiler.durations import days_zh, matter_time
 from ..compiler.graph import journey_order, topological
 from ..compiler.journeys import JourneyFigures, MaterialSource
+from ..compiler.text import Text
 from . import describe as d
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -68,21 +83,66 @@ def template_dir(catalog: Catalog, templates: str | Path | None = None) -> str |
     return None
 
 
+class ProjectTemplateError(jinja2.TemplateRuntimeError):
+    """A project's own template failed or broke the sandbox; the message (Chinese and English)
+    names the template and the line."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+class TemplateSandboxError(ProjectTemplateError, SecurityError):
+    """A project's template tried to use what the sandbox forbids."""
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A project's template directory: a template whose real path leaves the directory
+    (through a symbolic link) is refused, so no template can print a file from elsewhere."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        self.real = os.path.realpath(directory)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
+            raise TemplateSandboxError(Text(
+                f"模板 {template} 是指向模板目录以外的符号链接；项目模板只能使用模板目录中的文件，请改为普通文件",
+                f"template {template} is a symbolic link leading outside the template directory; project templates may "
+                "only use files inside that directory, so make it a regular file",
+            ))
+        return source, filename, uptodate
+
+
 class GuideTemplates:
     """The guide templates of one run: a Markdown and an HTML jinja2 environment that
-    look in ``override`` first, then in the built-in templates."""
+    look in ``override`` first, then in the built-in templates. Both are sandboxed.
 
-    def __init__(self, override: str | None = None) -> None:
+    ``markdown_finalize`` and ``markdown_join`` escape what the Markdown templates print
+    (the site passes its own, which also escape its Markdown extensions' syntax). Do not
+    replace ``markdown`` or ``html`` with other environments: ``render`` refuses to render a
+    project's templates outside a sandbox.
+    """
+
+    def __init__(self, override: str | None = None, *, markdown_finalize: Callable[[Any], Any] = md_escape,
+                 markdown_join: Callable[..., Markup] = md_join) -> None:
+        self.override = override
+        self._dirs = [os.path.realpath(override)] if override else []
+        self._dirs.append(os.path.realpath(BUILTIN_TEMPLATES))
         loaders: list[jinja2.BaseLoader] = []
         if override:
-            loaders.append(jinja2.FileSystemLoader(override))
+            loaders.append(_ConfinedLoader(override))
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
         loader = jinja2.ChoiceLoader(loaders)
-        self.markdown = jinja2.Environment(loader=loader, autoescape=True, finalize=md_escape, undefined=jinja2.StrictUndefined,
-                                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.markdown.filters["join"] = md_join
-        self.html = jinja2.Environment(loader=loader, autoescape=True, finalize=_none_to_empty, undefined=jinja2.StrictUndefined,
-                                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        self.markdown = ImmutableSandboxedEnvironment(loader=loader, autoescape=True, finalize=markdown_finalize,
+                                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                                      trim_blocks=True, lstrip_blocks=True)
+        self.markdown.filters["join"] = markdown_join
+        self.html = ImmutableSandboxedEnvironment(loader=loader, autoescape=True, finalize=_none_to_empty,
+                                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                                  trim_blocks=True, lstrip_blocks=True)
 
     @classmethod
     def of(cls, catalog: Catalog, templates: str | Path | None = None) -> GuideTemplates:
@@ -90,8 +150,43 @@ class GuideTemplates:
         return cls(template_dir(catalog, templates))
 
     def render(self, template: str, view: dict[str, Any]) -> str:
+        """Render ``template``; a failure of a project's template raises ``ProjectTemplateError``."""
         env = self.markdown if template.endswith(".md.j2") else self.html
-        return env.get_template(template).render(**view)
+        if self.override and not isinstance(env, SandboxedEnvironment):  # a project's templates: never outside the sandbox
+            raise TypeError("a project's guide templates must render in jinja2's sandbox: pass markdown_finalize / "
+                            "markdown_join to GuideTemplates instead of replacing its environments")
+        try:
+            return env.get_template(template).render(**view)
+        except (ProjectTemplateError, jinja2.TemplateSyntaxError, jinja2.TemplateNotFound):
+            raise
+        except SecurityError as e:
+            where = self._where(e) or template
+            raise TemplateSandboxError(Text(
+                f"模板 {where} 试图使用模板不允许使用的内容，已停止生成（{e}）；项目模板在沙箱中运行，只能使用传给它的数据和过滤器",
+                f"template {where} tried to use something templates may not use, so the build stopped ({e}); project "
+                "templates run in a sandbox and can only use the data and filters they are given",
+            )) from None
+        except Exception as e:  # jinja2's runtime errors and Python's (1 // 0, a recursion …)
+            place = self._where(e, project_only=True)
+            if place is None:  # not in a project's template: a bug of qingdan's own templates
+                raise
+            what = str(e) if isinstance(e, jinja2.TemplateError) else f"{type(e).__name__}: {e}"
+            raise ProjectTemplateError(Text(f"模板 {place} 渲染失败：{what}", f"template {place} failed to render: {what}")) from None
+
+    def _where(self, error: BaseException, project_only: bool = False) -> str | None:
+        """``name:line`` of the innermost template frame in ``error``'s traceback (in the project's
+        templates only, with ``project_only``), or None."""
+        dirs = self._dirs[:1] if project_only else self._dirs
+        if project_only and not self.override:
+            return None
+        found = None
+        for frame, line in traceback.walk_tb(error.__traceback__):
+            filename = os.path.realpath(frame.f_code.co_filename)
+            for folder in dirs:
+                if filename.startswith(folder.rstrip(os.sep) + os.sep):
+                    found = f"{Path(os.path.relpath(filename, folder)).as_posix()}:{line}"
+                    break
+        return found
 
 
 # ---------------------------------------------------------------- matter view

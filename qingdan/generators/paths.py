@@ -4,6 +4,11 @@ A matter's file stem is its code when the code is plain ASCII (letters, digits a
 ``-``); otherwise, and for journeys, a stable hash of the identifier. The same stem is
 used by every artefact and by the documentation site, so links never break. Departments
 have pages on the site only (``d-<id>`` or ``d-<hash>``).
+
+A stem is never a Windows device name (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM0``-``COM9``,
+``LPT0``-``LPT9`` and the superscript-digit variants, in any letter case): Windows cannot
+create ``NUL.md`` or ``com1.schema.json``, so such a code gets a hashed stem like any other
+unsafe name.
 """
 
 from __future__ import annotations
@@ -15,6 +20,20 @@ from collections.abc import Callable
 from ..compiler import model as m
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,99}$")
+_DEVICE = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])", re.IGNORECASE)
+
+
+def windows_reserved(name: str) -> bool:
+    """Whether Windows reserves ``name`` for a device: ``NUL``, ``nul.txt``, ``COM1.md``, ``LPT¹`` …
+
+    Windows looks at the part before the first dot, with trailing spaces ignored, in any case.
+    """
+    return _DEVICE.fullmatch(name.split(".", 1)[0].rstrip(" ")) is not None
+
+
+def _plain(stem: str) -> bool:
+    """A stem usable as it is: plain ASCII and no Windows device name."""
+    return _SAFE.fullmatch(stem) is not None and not windows_reserved(stem)
 
 
 def _hashed(prefix: str, ident: str) -> str:
@@ -24,14 +43,14 @@ def _hashed(prefix: str, ident: str) -> str:
 def matter_slug(matter: m.Matter) -> str:
     """``11331100MB0000001X4331100001000`` for a plain code, else ``m-<sha1(id)[:10]>``."""
     code = (matter.code or "").strip()
-    if code and _SAFE.match(code):
+    if code and _plain(code):
         return code
     return _hashed("m", matter.id)
 
 
 def journey_slug(journey: m.Journey) -> str:
     """``j-<sha1(id)[:10]>``, or the identifier itself when it is plain ASCII."""
-    if _SAFE.match(journey.id):
+    if _SAFE.match(journey.id):  # "j-" before it: never a device name
         return f"j-{journey.id}"
     return _hashed("j", journey.id)
 
@@ -59,7 +78,7 @@ def journey_slugs(model: m.CatalogModel) -> dict[str, str]:
 
 def department_slug(did: str) -> str:
     """``d-<id>`` for a plain ASCII identifier, else ``d-<sha1(id)[:10]>``."""
-    if _SAFE.match(did):
+    if _SAFE.match(did):  # "d-" before it: never a device name
         return f"d-{did}"
     return _hashed("d", did)
 

@@ -4,6 +4,11 @@
 Chinese search uses the material search plugin with jieba segmentation and a separator
 that splits on the zero-width spaces jieba inserts and on Chinese punctuation. Mermaid
 is shipped inside the package (``assets/``) so the site works offline.
+
+mkdocs runs in a child process that dies with qingdan: on Linux the child asks the kernel
+for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and everywhere it also
+watches its parent and exits when it is gone, so a killed build leaves no mkdocs writing
+into a temporary directory that the next run removes.
 """
 
 from __future__ import annotations
@@ -108,11 +113,33 @@ def source_date_epoch(date: str | None) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
+_CHILD = """
+import os, sys, threading, time
+parent = int(sys.argv[1])
+if sys.platform.startswith("linux"):
+    try:  # SIGKILL from the kernel when the parent dies: PR_SET_PDEATHSIG is 1
+        import ctypes, signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    except Exception:
+        pass
+if os.getppid() != parent:  # the parent died before the line above ran
+    os._exit(1)
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+threading.Thread(target=watch, daemon=True).start()
+from mkdocs.__main__ import cli
+cli(sys.argv[2:], prog_name="mkdocs")
+"""
+"""The mkdocs child: ``python -c _CHILD PARENT_PID build ...`` runs ``mkdocs build ...`` and dies with its parent."""
+
 _NOISE = re.compile(r"^(INFO|DEBUG)\b|^Building prefix dict|^Loading model|^Prefix dict has been built|^Dumping model")
 
 
 def build_site_html(project_dir: str | Path, site_dir: str | Path, *, date: str | None = None) -> None:
-    """Run ``mkdocs build --strict`` on the project in ``project_dir`` into ``site_dir``.
+    """Run ``mkdocs build --strict`` on the project in ``project_dir`` into ``site_dir``, in a
+    child process that does not outlive this one (see the module docstring).
 
     Raises SiteError with mkdocs' warnings when the build fails.
     """
@@ -121,7 +148,7 @@ def build_site_html(project_dir: str | Path, site_dir: str | Path, *, date: str 
     env["SOURCE_DATE_EPOCH"] = str(source_date_epoch(date))
     env.setdefault("PYTHONHASHSEED", "0")
     env["NO_MKDOCS_2_WARNING"] = "1"  # the theme's banner about its successor is not a build problem
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+    cmd = [sys.executable, "-c", _CHILD, str(os.getpid()), "build", "--strict", "--clean",
            "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(site_dir.absolute())]
     try:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=project_dir)
