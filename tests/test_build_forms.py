@@ -157,6 +157,9 @@ def test_conditional_upload_uses_if_then():
     schema, _ui = _load(projects()[0], "matters", "食品经营许可")
     rules = schema["allOf"]
     required_by_rule = [r["then"]["properties"]["materials"]["required"] for r in rules]
+    for r in rules:  # ajv's strict mode wants a type wherever required applies (tests/test_forms_ajv.py)
+        assert r["if"]["type"] == r["then"]["type"] == r["then"]["properties"]["materials"]["type"] == "object"
+        assert r["if"]["properties"]["facts"].get("type", "object") == "object"
     assert ["分支机构说明"] not in required_by_rule, "告知承诺 materials are never required uploads"
     assert ["冷链设备说明"] not in required_by_rule, "容缺 materials are never required uploads"
     assert ["食品安全制度"] in required_by_rule

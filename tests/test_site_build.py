@@ -383,9 +383,18 @@ def test_site_refuses_a_catalog_with_errors(tmp_path):
 def test_site_rewrites_its_own_output(tmp_path):
     out = tmp_path / "out"
     assert run_cli("site", FIXTURE, "--out", out, "-q").code == 0
+    first = {p.relative_to(out).as_posix() for p in out.rglob("*.md")}
+    # pages of an earlier catalog that the new one no longer has are removed
+    other = REPO / "tests" / "fixtures" / "build"
+    assert run_cli("site", other, "--out", out, "-q").code == 0
+    second = {p.relative_to(out).as_posix() for p in out.rglob("*.md")}
+    assert first - second, "the two catalogs have different pages"
+    assert (out / "manifest.json").is_file()
+    # a file added by hand is not qingdan's: the site refuses rather than delete it (issue 15)
     (out / "docs" / "stale.md").write_text("# stale\n", encoding="utf-8")
-    assert run_cli("site", FIXTURE, "--out", out, "-q").code == 0
-    assert not (out / "docs" / "stale.md").exists()
+    r = run_cli("site", FIXTURE, "--out", out, "-q")
+    assert r.code == 2 and "docs/stale.md" in r.err
+    assert (out / "docs" / "stale.md").is_file()
 
 
 def test_build_writes_the_same_site_and_no_site_leaves_it_out(built, tmp_path):
@@ -398,7 +407,8 @@ def test_build_writes_the_same_site_and_no_site_leaves_it_out(built, tmp_path):
 
     # the build copies its own artefacts into the site; they equal what `qingdan site` generates
     source = tree(out / "site-src")
-    assert source == {k: v for k, v in tree(built).items() if not k.startswith("site/")}
+    # `qingdan site` adds its manifest.json; in a build, the build's manifest covers site-src/
+    assert source == {k: v for k, v in tree(built).items() if not k.startswith("site/") and k != "manifest.json"}
     assert tree(out / "site") == tree(built / "site")
     import json
 

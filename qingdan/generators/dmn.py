@@ -4,7 +4,8 @@ The tables themselves (rows of FEEL unary tests and their meaning) are compiled 
 decisions.py. Each matter gets ``decisions/<slug>.dmn`` (an eligibility decision with
 hit policy FIRST and a materials decision with hit policy COLLECT, the facts as
 inputData, the cited law articles as knowledge sources), ``<slug>.eligibility.csv``,
-``<slug>.materials.csv`` and ``<slug>.json``.
+``<slug>.materials.csv`` and ``<slug>.json``. No CSV cell is a spreadsheet formula
+(see ``table_csv``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from ..compiler import Catalog
 from ..compiler import model as m
 from ..compiler.text import Text
+from ..lists.cells import csv_text
 from .context import Write
 from .decisions import Table, TableTooLarge, eligibility_table, feel_literal, materials_table, test_json
 
@@ -118,17 +121,32 @@ def _decision(root: ET.Element, table: Table, sources: dict[str, tuple[str, str]
 
 
 # ---------------------------------------------------------------- CSV and JSON
+_FEEL_DASH_OR_NUMBER = re.compile(r"-(?:$|[0-9])")
+
+
+def _feel_cell(entry: str) -> str:
+    """An input entry as a CSV cell. FEEL entries are qingdan's own text: one starting with
+    ``-`` is the dash (any value) or a negative number (``-5``, ``-5, null``), which
+    spreadsheet programs read as text or a number and FEEL readers need unchanged; any
+    other entry goes through ``csv_text`` like the rest (none starts with a formula sign)."""
+    return entry if _FEEL_DASH_OR_NUMBER.match(entry) else csv_text(entry)
+
+
 def table_csv(table: Table) -> str:
-    """One table as CSV (UTF-8 with BOM): rule number, one column per fact, outputs, basis."""
+    """One table as CSV (UTF-8 with BOM): rule number, one column per fact, outputs, basis.
+
+    No cell is a spreadsheet formula: catalog text starting with ``= + - @``, tab or CR
+    gets a ``'`` before it (``lists.cells.csv_text``); FEEL entries stay as they are."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["规则", *[inp.name for inp in table.inputs], *[f"{o.label}({o.name})" for o in table.outputs], table.annotation])
+    header = ["规则", *[inp.name for inp in table.inputs], *[f"{o.label}({o.name})" for o in table.outputs], table.annotation]
+    w.writerow([csv_text(h) for h in header])
     for n, row in enumerate(table.rows, 1):
         outputs = []
         for o in table.outputs:
             v = row.outputs.get(o.name)
-            outputs.append(feel_literal(v) if v is None or isinstance(v, bool) else str(v))
-        w.writerow([n, *row.entries(), *outputs, row.annotation])
+            outputs.append(feel_literal(v) if v is None or isinstance(v, bool) else csv_text(str(v)))
+        w.writerow([n, *[_feel_cell(e) for e in row.entries()], *outputs, csv_text(row.annotation)])
     return "\ufeff" + buf.getvalue()
 
 

@@ -74,7 +74,7 @@ def _atom_schema(a: Atom, key: Callable[[str], str], fact: m.Fact | None) -> Sch
         if fact.type != "number":
             return None  # JSON Schema cannot order dates
         word = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}[a.op]
-        prop: Schema = {word: vals[0]}
+        prop: Schema = {"type": "number", word: vals[0]}
     elif a.op == "eq":
         prop = {"const": vals[0]}
     elif a.op == "ne":
@@ -84,7 +84,7 @@ def _atom_schema(a: Atom, key: Callable[[str], str], fact: m.Fact | None) -> Sch
     else:
         prop = {"not": {"enum": vals}}
     k = key(a.fact)
-    return {"required": [k], "properties": {k: prop}}
+    return {"type": "object", "required": [k], "properties": {k: prop}}
 
 
 def condition_schema(expr: m.Expr, matter: m.Matter, key: Callable[[str], str]) -> Schema | None:
@@ -215,8 +215,9 @@ def _add_matter(form: _Form, catalog: Catalog, matter: m.Matter, fact_key: Calla
             continue
         form.rules.append({
             "$comment": f"{matter.name}：{d.required_when_text(mat, matter)}",
-            "if": {"required": ["facts"], "properties": {"facts": cond}},
-            "then": {"required": ["materials"], "properties": {"materials": {"required": [k]}}},
+            "if": {"type": "object", "required": ["facts"], "properties": {"facts": cond}},
+            "then": {"type": "object", "required": ["materials"],
+                     "properties": {"materials": {"type": "object", "required": [k], "properties": {k: {}}}}},
         })
 
 

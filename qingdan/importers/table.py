@@ -42,6 +42,7 @@ from typing import TypeVar
 
 from ..compiler.text import Text
 from ..lists import columns as col
+from ..lists.cells import csv_plain
 from .records import (
     LEVEL_WORD,
     ConditionRec,
@@ -338,7 +339,7 @@ def read_csv(path: Path) -> Sheet:
     rows: list[list[object]] = []  # one per record: a line break inside a quoted cell starts no new row
     try:
         for row in reader:
-            rows.append(list(row))
+            rows.append([csv_plain(cell) for cell in row])  # undo the formula guard of qingdan's own CSV exports
     except csv.Error as e:
         raise TableError(f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{e}", f"{path.name} line {reader.line_num} is not valid CSV: {e}") from e
     width = max((len(r) for r in rows), default=0)

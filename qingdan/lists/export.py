@@ -2,6 +2,13 @@
 
 XLSX files are zip archives with timestamps inside; they are rewritten with fixed
 timestamps (the catalog date, else 2000-01-01) so two builds are byte-identical.
+
+Catalog text never becomes a spreadsheet formula. A CSV cell that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return, which spreadsheet programs would run as
+a formula (``=HYPERLINK(…)``), gets a single quote before it (``cells.csv_text``, the
+OWASP advice); every XLSX cell is stored as a string (or, for 序号, a number), never a
+formula. JSON keeps the text exactly as written. A reader of the CSV lists gets the
+text back with ``cells.csv_plain``.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..compiler import Catalog
 from . import columns as c
+from .cells import csv_text
 from .tables import ROWS, Row
 
 Write = Callable[[str, str | bytes], None]  # write(relative_path, text_or_bytes)
@@ -29,12 +38,12 @@ _FIXED = datetime(2000, 1, 1)
 
 
 def list_csv(columns: Sequence[str], rows: list[Row]) -> str:
-    """A list as CSV (UTF-8 with BOM, CRLF), the way Excel opens it."""
+    """A list as CSV (UTF-8 with BOM, CRLF), the way Excel opens it; no cell is a formula."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns)
+    w.writerow([csv_text(col) for col in columns])
     for r in rows:
-        w.writerow([r.get(col, "") for col in columns])
+        w.writerow([csv_text(r.get(col, "")) for col in columns])
     return "\ufeff" + buf.getvalue()
 
 
@@ -60,14 +69,23 @@ def _stamp(date: str | None) -> datetime:
         return _FIXED
 
 
+def _append_text_row(ws: Worksheet, values: Sequence[str | int]) -> None:
+    """Append a row whose strings stay strings: openpyxl would store text starting with ``=`` as a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def list_xlsx(title: str, columns: Sequence[str], rows: list[Row], date: str | None = None) -> bytes:
-    """A one-sheet workbook, header in bold and frozen, deterministic to the byte."""
+    """A one-sheet workbook, header in bold and frozen, deterministic to the byte; every cell
+    is text (序号 a number), never a formula."""
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(list(columns))
+    _append_text_row(ws, list(columns))
     for r in rows:
-        ws.append([int(r[col]) if col == c.NO and r.get(col, "").isdigit() else r.get(col, "") for col in columns])
+        _append_text_row(ws, [int(r[col]) if col == c.NO and r.get(col, "").isdigit() else r.get(col, "") for col in columns])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill

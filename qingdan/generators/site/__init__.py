@@ -12,7 +12,8 @@ The modules:
   stems, where files go) and the navigation limits;
 - ``figures.py``: the home page's figures, computed from the model;
 - ``mermaid.py``: the flowcharts of matters and journeys;
-- ``markup.py``: titles, raw-HTML text and links escaped for the theme;
+- ``markup.py``: catalog text escaped for the site's Markdown and its extensions
+  (``md_text``), titles, raw-HTML text and links escaped for the theme;
 - ``mkdocs.py``: ``mkdocs.yml``, the shipped assets and the ``mkdocs build`` runner;
 - ``step.py``: the build step.
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from ..paths import department_slug, department_slugs
 from .figures import Overview, overview
-from .markup import html_text, safe_title
+from .markup import html_text, md_text, safe_title
 from .mermaid import journey_flowchart, matter_flowchart, mermaid_text
 from .mkdocs import (
     MARKER,
@@ -66,6 +67,7 @@ __all__ = [
     "html_text",
     "journey_flowchart",
     "matter_flowchart",
+    "md_text",
     "mermaid_text",
     "mkdocs_config",
     "overview",

@@ -1,18 +1,77 @@
-"""Text for the places of a site page that are not plain Markdown: the page title, the
-raw HTML the theme prints (site name, navigation titles) and link targets.
+"""Catalog text on a site page: Markdown text (``md_text``, what every page template and
+the site's guides print), the page title, the raw HTML the theme prints (site name,
+navigation titles) and link targets. Mermaid labels are escaped by
+``mermaid.mermaid_text``.
 
-Page bodies are escaped by the templates themselves (``guides.md_escape``); Mermaid
-labels by ``mermaid.mermaid_text``.
+Rule files come from pull requests, so no catalog text may become markup. The site's
+Markdown (``mkdocs.mkdocs_config``) enables tables, attr_list, md_in_html, admonition,
+toc and pymdownx.superfences; ``md_text`` escapes what each makes special:
+
+- raw HTML, entities, autolinks (core, md_in_html): ``& < >`` become entities;
+- emphasis, code spans, links, images, reference definitions, ``[TOC]`` (toc): a
+  backslash before each of ``\\ ` * _ [ ]``;
+- attr_list (``{: onclick=… }`` at the end of a block, cell, heading or link): a
+  backslash before ``{`` and ``}``, so no brace is left for attr_list to read;
+- tables: a backslash before ``|``;
+- superfences (fences of backticks or tildes): backticks get a backslash, ``~`` becomes
+  ``&#126;`` (Python-Markdown has no backslash escape for it);
+- headings: a backslash before ``#``;
+- what only counts at the start of a line (lists ``- + 1.``, rules, setext underlines
+  ``=== ---``, admonition ``!!!``, block quotes, indented code): line breaks and runs
+  of white space become one space, so text never starts a line of its own but where a
+  template puts it; there, a leading ``- + !`` gets a backslash and ``=`` becomes
+  ``&#61;`` (unless a digit follows: ``-5`` stays), and ``1.`` becomes ``1\\.``;
+- C0 control characters (Python-Markdown's placeholders are made of STX and ETX) become
+  U+FFFD.
+
+Python-Markdown turns every backslash escape back into its character, so the reader
+sees the text as written (white space collapsed, as HTML shows it anyway).
 """
 
 from __future__ import annotations
 
 import html
 import os
+import re
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import Markup
+
+_MD_BACKSLASH = re.compile(r"([\\`*_{}\[\]#|])")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "~": "&#126;"}
+_MD_ENTITY = re.compile("[&<>~]")
+_LINE_START = re.compile(r"^( ?)(?:([-+!])|(=)|([0-9]+)\.(?= |$))(?![0-9])")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile("[ \t\r\n\f\v]+")
+
+
+def _line_start(m: re.Match[str]) -> str:
+    space, mark, equals, number = m.groups()
+    if mark:
+        return f"{space}\\{mark}"
+    if equals:
+        return f"{space}&#61;"
+    return f"{space}{number}\\."
+
+
+def md_text(value: object) -> Markup:
+    """Catalog text as Markdown that shows exactly that text under every extension the
+    site enables (the ``finalize`` of the site's templates). Markup passes unchanged."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = _SPACE.sub(" ", _CONTROL.sub("\ufffd", str(value)))
+    text = _MD_BACKSLASH.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(lambda m: _MD_ENTITIES[m.group()], text)  # after the backslashes, which would break ``&#126;``
+    return Markup(_LINE_START.sub(_line_start, text, count=1))
+
+
+def md_join(items: Iterable[object], sep: str = "") -> Markup:
+    """The ``join`` filter of the site's Markdown templates: items and separator escaped."""
+    return md_text(sep).join(md_text(i) for i in items)
 
 
 def safe_title(markdown: str) -> str:

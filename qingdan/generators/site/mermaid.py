@@ -13,22 +13,22 @@ from .figures import days_text
 CRITICAL_COLOR = "#c62828"
 
 
+_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "%": "#37;", "`": "#96;"}
+
+
 def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label (entity codes for the special characters)."""
+    """Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid
+    reads there (``"`` ends the label, ``#…;`` is an entity, ``%%{…}%%`` a directive
+    anywhere in the diagram, a backtick right after the quote a Markdown string, ``< > &``
+    HTML), a space for line breaks and U+FFFD for other control characters."""
     out = []
     for ch in str(text):
-        if ch == "#":
-            out.append("#35;")
-        elif ch == '"':
-            out.append("#quot;")
-        elif ch == "<":
-            out.append("#lt;")
-        elif ch == ">":
-            out.append("#gt;")
-        elif ch == "&":
-            out.append("#amp;")
+        if ch in _MERMAID_ENTITIES:
+            out.append(_MERMAID_ENTITIES[ch])
         elif ch in "\r\n":
             out.append(" ")
+        elif ch < " " or ch == "\x7f":
+            out.append("\ufffd")
         else:
             out.append(ch)
     return "".join(out)

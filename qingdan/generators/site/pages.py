@@ -186,9 +186,9 @@ def _matter(site: SiteWriter, mid: str) -> None:
     mt = catalog.matter(mid)
     slug = site.mslugs[mid]
     page = f"matters/{slug}.md"
-    guide = site.reuse(f"guides/matters/{slug}.md")
-    guide_text = guide.decode("utf-8") if guide is not None else matter_guide_markdown(
-        catalog, mid, version=site.version, date=site.date, env=site.guides)
+    # Rendered again rather than taken from the build's guides/: the site escapes for its
+    # own Markdown extensions (site/markup.md_text), which the published guides do not have.
+    guide_text = matter_guide_markdown(catalog, mid, version=site.version, date=site.date, env=site.guides)
 
     form_cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
@@ -233,9 +233,7 @@ def _journeys(site: SiteWriter) -> Nav:
         slug = site.jslugs[jid]
         page = f"journeys/{slug}.md"
         fig = catalog.journey_figures(jid)
-        guide = site.reuse(f"guides/journeys/{slug}.md")
-        guide_text = guide.decode("utf-8") if guide is not None else journey_guide_markdown(
-            catalog, jid, version=site.version, date=site.date, env=site.guides)
+        guide_text = journey_guide_markdown(catalog, jid, version=site.version, date=site.date, env=site.guides)
         cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
         def form(part: int, jid: str = jid, slug: str = slug, cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = cache) -> str:

@@ -18,8 +18,8 @@ from markupsafe import Markup
 from ...compiler import Catalog
 from ...compiler.diagnostics import Diagnostic
 from ..context import Write
-from ..guides import GuideTemplates, md_escape, md_join
-from .markup import link, safe_title, url
+from ..guides import GuideTemplates, template_dir
+from .markup import link, md_join, md_text, safe_title, url
 
 SITE_TEMPLATES = Path(__file__).parent / "templates"
 # Above these counts, pages are reached from their index pages only, not listed in the
@@ -40,11 +40,12 @@ class NavLimits:
 
 
 def site_environment() -> jinja2.Environment:
-    """The jinja2 environment of the site's page templates (Markdown, everything escaped)."""
+    """The jinja2 environment of the site's page templates (Markdown, everything printed
+    goes through ``markup.md_text``)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
         autoescape=True,
-        finalize=md_escape,
+        finalize=md_text,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -54,6 +55,13 @@ def site_environment() -> jinja2.Environment:
     env.filters["join"] = md_join
     env.filters["raw"] = Markup
     return env
+
+
+def site_guide_templates(override: str | None = None) -> GuideTemplates:
+    """The guide templates as the site renders them: the same (sandboxed) templates, the
+    project's overrides first, printing through ``md_text``, which also escapes what the
+    site's Markdown extensions make special (attr_list's braces …)."""
+    return GuideTemplates(override, markdown_finalize=md_text, markdown_join=md_join)
 
 
 @dataclass
@@ -77,9 +85,9 @@ class SiteWriter:
 
     @property
     def guides(self) -> GuideTemplates:
-        """The guide templates, made on first use (a build hands its guides over instead)."""
+        """The guide templates of the site (``site_guide_templates``), made on first use."""
         if self._guides is None:
-            self._guides = GuideTemplates.of(self.catalog, self.templates)
+            self._guides = site_guide_templates(template_dir(self.catalog, self.templates))
         return self._guides
 
     def page(self, rel: str, template: str, **view: Any) -> None:
