@@ -166,6 +166,11 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return best
 
 
+# The bad example of condition-too-complex: eighteen yes/no facts, two choices for each pair of
+# neighbours: 2^18 cases to go through before the last two tests show that it never holds.
+_EIGHTEEN_FACTS = "; ".join(f'事实 f{i} "条件{i}": 布尔' for i in range(1, 19))
+_EIGHTEEN_CHOICES = " 且 ".join(f"(f{i} 或 f{i % 18 + 1})" for i in range(1, 19))
+
 # The rules every project gets from the language itself.
 for _rule in (
     Rule(
@@ -231,6 +236,18 @@ for _rule in (
         bad='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 c "x" { 当: 年龄 > 60 且 年龄 < 18 }\n}\n',
         good='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  条件 c "x" { 当: 年龄 > 60 或 年龄 < 18 }\n}\n',
         explanation="An expression that can never be true, or never be false, decides nothing and is almost always a typo.",
+    ),
+    Rule(
+        "condition-too-complex", "QD013", Severity.info, "条件太复杂，无法检查", "Condition too complex to analyse",
+        bad=('事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n'
+             f"  {_EIGHTEEN_FACTS}\n  条件 c \"x\" {{ 当: {_EIGHTEEN_CHOICES} 且 年龄 > 60 且 年龄 < 18 }}\n}}\n"),
+        good='事项 x "某审批" {\n  事实 年龄 "年龄": 数字\n  事实 f1 "条件1": 布尔; 事实 f2 "条件2": 布尔\n'
+             '  条件 c "x" { 当: (f1 或 f2) 且 年龄 > 18 }\n}\n',
+        explanation="The constant-condition check (QD012) analyses every condition and every 'only when'. It is bounded, "
+                    "so that no rule file can make qingdan slow: an expression with more than 2000 parts once the "
+                    "conditions it refers to are written out, or one with too many cases to go through, is not "
+                    "analysed, and this note says so at the expression instead of skipping it silently. Simplify the "
+                    "expression, or split the parts joined by 'and' into several conditions (every condition must hold).",
     ),
 ):
     register_rule(_rule)

@@ -78,11 +78,19 @@ class Clock:
 
 
 def fmt_days(value: Fraction) -> str:
-    """A working-day figure for messages: whole numbers plain, others to two decimals."""
+    """A working-day figure for messages: whole numbers plain, others to two decimals.
+
+    Figures too large for a float (the language bounds durations, but a figure may come
+    from elsewhere) are rounded exactly, so that no figure can make a message fail.
+    """
     if value.denominator == 1:
         return str(value.numerator)
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text
+    if abs(value) < 10**15:
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    hundredths = round(value * 100)
+    whole, cents = divmod(abs(hundredths), 100)
+    sign = "-" if hundredths < 0 else ""
+    return f"{sign}{whole}.{cents:02d}".rstrip("0").rstrip(".")
 
 
 def days_zh(value: Fraction) -> str:

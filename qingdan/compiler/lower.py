@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -19,13 +20,72 @@ from ..dsl.normalize import normalize_name
 from . import model as m
 from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean, related
 
+# The bounds of the numbers of the language. A number beyond them is a typo (a limit of
+# 2000000 days, a fee with a fraction of a fen), and within them every output (guides,
+# tables, JSON, DMN, spreadsheets) carries the number exactly.
+MAX_DURATION = 10_000  # a time limit, step time or journey target: working days, natural days or hours
+DURATION_DECIMALS = 2
+MAX_VISITS = 100  # on-site visits of a matter
+MAX_COPIES = 1_000  # copies of a material
+MAX_FEE = 100_000_000  # yuan
+FEE_DECIMALS = 2  # fen
+MAX_DIGITS = 15  # digits of a number in a condition, leading zeros not counted: exact as a double
+MAX_ORDER = 1_000  # orderings (arrows) in the order of a journey
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _digits(value: Decimal) -> int:
+    """Digits written, leading zeros not counted (``0.05`` has 1, ``100.0`` has 4)."""
+    digits = value.as_tuple().digits
+    first = next((i for i, d in enumerate(digits) if d), len(digits))
+    return max(len(digits) - first, 1)
+
+
+MAX_PROBLEMS_PER_FILE = 1000  # diagnostics of one pass kept per file; past that, one note says more were left out
+
+
+class Problems(list[Diagnostic]):
+    """The diagnostics of one pass, at most ``MAX_PROBLEMS_PER_FILE`` per file.
+
+    A file of garbage would otherwise give a diagnostic per word, each costing memory and
+    time. Past the limit, one more diagnostic (of the same rule, at the first one left
+    out) says that more problems were not listed, so nothing is left out silently.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def full(self, file: str) -> bool:
+        """Whether a further diagnostic in ``file`` would be left out."""
+        return self.counts.get(file, 0) >= MAX_PROBLEMS_PER_FILE
+
+    def append(self, d: Diagnostic) -> None:
+        file = d.loc.file if d.loc else ""
+        count = self.counts.get(file, 0)
+        self.counts[file] = count + 1
+        if count < MAX_PROBLEMS_PER_FILE:
+            super().append(d)
+        elif count == MAX_PROBLEMS_PER_FILE:
+            super().append(diag(
+                d.rule,
+                f"这个文件还有更多问题没有列出（每个文件最多列出 {MAX_PROBLEMS_PER_FILE} 个）；请先改正已列出的问题，再重新检查",
+                f"this file has more problems that are not listed (at most {MAX_PROBLEMS_PER_FILE} per file); "
+                f"fix the ones listed and check again",
+                d.loc,
+            ))
+
 
 class Lowering:
     """Lowers many files into one catalog, collecting diagnostics."""
 
     def __init__(self, config: m.ProjectConfig | None = None) -> None:
         self.catalog = m.CatalogModel(config=config or m.ProjectConfig())
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: Problems = Problems()
         self.file = ""
 
     # ------------------------------------------------------------ helpers
@@ -58,6 +118,9 @@ class Lowering:
         canon = _child_kinds(parent).get(text)
         if canon is not None:
             return canon
+        if self.diagnostics.full(self.file):  # it would be left out: spare the search for a suggestion
+            self.error("unknown-keyword", "", "", block.kind.span)
+            return None
         spellings = [s for k in allowed for s in KINDS[k].spellings()]
         suggestion = did_you_mean(text, spellings)
         where_zh = "文件顶层" if parent is None else f"“{KINDS[parent].zh}”里"
@@ -97,6 +160,9 @@ class Lowering:
                 continue
             text = normalize_name(member.key.text)
             canon = lookup(table, text)
+            if canon is None and self.diagnostics.full(self.file):  # left out: spare the suggestion
+                self.error("unknown-keyword", "", "", member.key.span)
+                continue
             if canon is None:
                 spellings = [s for w in table.values() for s in w.spellings()]
                 suggestion = did_you_mean(text, spellings)
@@ -246,13 +312,17 @@ class Lowering:
             self.bad(v, field.key.text, "应为 是 或 否", "expected true or false (是/否)")
         return None
 
-    def integer(self, field: ast.Field | None, unit: str | None = None) -> int | None:
+    def integer(self, field: ast.Field | None, limit: int, unit: str | None = None) -> int | None:
+        """A whole number from 0 to ``limit``."""
         if field is None:
             return None
         v = self.one(field, "一个整数", "a whole number")
         if isinstance(v, ast.Quantity) and unit and v.unit == unit:
             v = v.amount
         if isinstance(v, ast.Number) and v.value == v.value.to_integral() and v.value >= 0:
+            if v.value > limit:
+                self.bad(v, field.key.text, f"最多 {limit}，请检查是否多写了数字", f"at most {limit}; check for extra digits")
+                return None
             return int(v.value)
         if v is not None:
             self.bad(v, field.key.text, "应为不小于 0 的整数", "expected a whole number, 0 or more")
@@ -263,7 +333,14 @@ class Lowering:
             return None
         v = self.one(field, "时长，如 20 工作日", "a duration such as 20 working_days")
         if isinstance(v, ast.Quantity) and v.unit in TIME_UNITS and v.amount.value >= 0:
-            return m.Duration(amount=v.amount.value, unit=v.unit)
+            amount = v.amount.value
+            if amount > MAX_DURATION or _decimals(amount) > DURATION_DECIMALS:
+                self.bad(v, field.key.text,
+                         f"时长最多 {MAX_DURATION}（工作日、自然日或小时都一样），小数最多 {DURATION_DECIMALS} 位；请检查是否多写了数字",
+                         f"a duration is at most {MAX_DURATION} (working days, natural days or hours alike), "
+                         f"with at most {DURATION_DECIMALS} decimals; check for extra digits")
+                return None
+            return m.Duration(amount=amount, unit=v.unit)
         if v is not None:
             self.bad(v, field.key.text, "应为时长，如“20 工作日”“5 自然日”“4 小时”", "expected a duration such as '20 working_days', '5 natural_days' or '4 hours'")
         return None
@@ -493,7 +570,12 @@ class Lowering:
                         names.append((normalize_name(it.text), it.span))
                     else:
                         self.bad(it, f["order"].key.text, "顺序里应为事项名称", "expected matter names in an order")
-                for (a, sa), (b, sb) in zip(names, names[1:]):
+                pairs = list(zip(names, names[1:]))
+                if len(order) + len(pairs) > MAX_ORDER:
+                    self.bad(v, f["order"].key.text, f"一件事的先后顺序最多写 {MAX_ORDER} 条（每个箭头一条）",
+                             f"a journey has at most {MAX_ORDER} orderings (one per arrow)")
+                    break
+                for (a, sa), (b, sb) in pairs:
                     order.append(m.Dependency(before=a, after=b, loc=self.loc(sa.cover(sb)), before_loc=self.loc(sa), after_loc=self.loc(sb)))
         node = m.Journey(
             id=jid,
@@ -523,7 +605,7 @@ class Lowering:
             applicants=self.texts(f.get("applicants")),
             fee=self.fee(f.get("fee")),
             channels=self.enums(f.get("channels"), "channel"),
-            visits=self.integer(f.get("visits"), "times"),
+            visits=self.integer(f.get("visits"), MAX_VISITS, "times"),
             contact=self.text(f.get("contact")),
             location=self.text(f.get("location")),
             activities=self.texts(f.get("activities")),
@@ -561,10 +643,15 @@ class Lowering:
         v = self.one(field, "免费、金额（如 50 元）或文字", "free, an amount (50 yuan) or text")
         if isinstance(v, ast.Ref) and lookup(ENUMS["fee"], normalize_name(v.text)):
             return m.Fee(free=True)
-        if isinstance(v, ast.Quantity) and v.unit == "yuan":
-            return m.Fee(free=v.amount.value == 0, amount=v.amount.value)
-        if isinstance(v, ast.Number):
-            return m.Fee(free=v.value == 0, amount=v.value)
+        amount = v.amount if isinstance(v, ast.Quantity) and v.unit == "yuan" else v if isinstance(v, ast.Number) else None
+        if amount is not None:
+            value = amount.value
+            if value < 0 or value > MAX_FEE or _decimals(value) > FEE_DECIMALS:
+                self.bad(v, field.key.text,
+                         f"收费金额应在 0 到 {MAX_FEE} 元之间，最多精确到分（两位小数）；请检查是否多写了数字或负号",
+                         f"a fee is from 0 to {MAX_FEE} yuan, with at most 2 decimals (fen); check for extra digits or a minus sign")
+                return None
+            return m.Fee(free=value == 0, amount=value)
         if isinstance(v, ast.String):
             return m.Fee(free=False, text=v.value)
         if v is not None:
@@ -717,7 +804,7 @@ class Lowering:
             source=self.source(f.get("source")),
             form=self.enum(f.get("form"), "form"),
             medium=self.enum(f.get("medium"), "medium"),
-            copies=self.integer(f.get("copies")),
+            copies=self.integer(f.get("copies"), MAX_COPIES),
             note=self.text(f.get("note")),
             required=True if required is None else required,
             tolerated=bool(self.boolean(f.get("tolerated"))),
@@ -851,10 +938,14 @@ class ExprLowering:
     def literal(self, fact: m.Fact, v) -> m.Literal_ | None:
         loc = self.lw.loc(v.span)
         t = fact.type
-        if t == "number" and isinstance(v, ast.Number):
-            return m.Literal_(type="number", value=v.value, loc=loc)
-        if t == "number" and isinstance(v, ast.Quantity):
-            return m.Literal_(type="number", value=v.amount.value, loc=loc)
+        if t == "number" and isinstance(v, ast.Number | ast.Quantity):
+            value = v.value if isinstance(v, ast.Number) else v.amount.value
+            if _digits(value) > MAX_DIGITS:
+                self.err("invalid-value", f"条件中的数字最多 {MAX_DIGITS} 位（不计整数部分开头的 0）；请检查是否多写了数字",
+                         f"a number in a condition has at most {MAX_DIGITS} digits (leading zeros not counted); check for extra digits",
+                         v.span)
+                return None
+            return m.Literal_(type="number", value=value, loc=loc)
         if t == "text" and isinstance(v, ast.String):
             return m.Literal_(type="text", value=v.value, loc=loc)
         if t == "bool" and isinstance(v, ast.Bool):

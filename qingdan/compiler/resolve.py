@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..dsl.keywords import KINDS
 from . import model as m
 from .diagnostics import Diagnostic, Loc, diag, did_you_mean
+from .lower import Problems
 
 _TABLE_KIND = {
     "departments": "department",
@@ -28,7 +29,7 @@ def value_loc(node: m.Node, field: str) -> Loc | None:
 class Resolver:
     def __init__(self, catalog: m.CatalogModel) -> None:
         self.c = catalog
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: Problems = Problems()  # at most so many per file: a file of garbage costs little
 
     def need(self, name: str | None, tables: tuple[str, ...], loc: Loc | None, owner_zh: str, owner_en: str) -> None:
         if name is None:
@@ -36,6 +37,9 @@ class Resolver:
         for t in tables:
             if name in getattr(self.c, t):
                 return
+        if self.diagnostics.full(loc.file if loc else ""):  # it would be left out: spare the suggestion
+            self.diagnostics.append(diag("unknown-reference", "", "", loc))
+            return
         cands = [k for t in tables for k in getattr(self.c, t)]
         suggestion = did_you_mean(name, cands)
         what_zh = "或".join(KINDS[_TABLE_KIND[t]].zh for t in tables)

@@ -15,7 +15,8 @@ _FULL_WIDTH.update({0x3000: " ", ord("、"): ",", ord("【"): "[", ord("】"): "
 _TABLE = str.maketrans(_FULL_WIDTH)
 
 # strings ("…", ＂…＂, “…”, 「…」; possibly unterminated on their line) and comments (# or ＃)
-_PROTECTED = re.compile(r'''(["＂](?:[^"＂\\\n]|\\.)*["＂]?|“[^”\n]*”?|「[^」\n]*」?|[#＃][^\n]*)''')
+# (possessive repetitions: a string of any length costs the regular-expression engine no memory per character)
+_PROTECTED = re.compile(r'''(["＂][^"＂\\\n]*+(?:\\.[^"＂\\\n]*+)*+["＂]?|“[^”\n]*+”?|「[^」\n]*+」?|[#＃][^\n]*+)''')
 
 
 def normalize_source(text: str) -> str:

@@ -28,7 +28,7 @@ from . import ast
 from .fastparse import parse_items
 from .keywords import CHILDREN, KINDS
 from .normalize import normalize_source
-from .tokens import MAX_DEPTH, TOKEN_PATTERNS, keyword_spellings, unquote
+from .tokens import MAX_DEPTH, TOKEN_PATTERNS, blank_forbidden, forbidden_characters, forbidden_message, keyword_spellings, unquote
 
 _GRAMMAR_TEMPLATE = r"""
 start: _members
@@ -68,8 +68,8 @@ ARROW: "->" | "→"
 DATE.2: /\d{4}-\d{2}-\d{2}(?!\d)/
 NUMBER: /-?\d+(\.\d+)?/
 NAME: /[^\W\d]\w*/
-STRING: /"(?:[^"\\\n]|\\.)*"/ | /“[^”\n]*”/ | /「[^」\n]*」/
-COMMENT: /#[^\n]*/
+STRING: /"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"/ | /“[^”\n]*+”/ | /「[^」\n]*+」/
+COMMENT: /#[^\n]*+/
 %import common.WS
 %ignore WS
 %ignore COMMENT
@@ -512,6 +512,9 @@ def parse(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.
     """
     norm = normalize_source(text)
     comments = _comments(norm)
+    forbidden = forbidden_characters(norm)
+    if forbidden:
+        return ast.File(path, [], comments, text), _forbidden_problems(forbidden)[0]
     if fast:
         try:
             return ast.File(path, parse_items(norm), comments, text), None
@@ -539,12 +542,35 @@ def _top_level_starts(text: str) -> list[int]:
     return [i for i, line in enumerate(text.split("\n"), start=1) if pattern.match(line)]
 
 
+def _forbidden_problems(found: list[tuple[int, int, str]]) -> list[SyntaxProblem]:
+    problems = []
+    for line, col, ch in found:
+        zh, en = forbidden_message(ch)
+        problems.append(SyntaxProblem(ast.Span(line, col, line, col + 1), zh, en, [], ch))
+    return problems
+
+
 def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.File, list[SyntaxProblem]]:
     """Parse ``text``; on a syntax error, parse each top-level declaration on its own.
 
     One broken declaration then costs one error, and the file's other declarations
     still count (so references to them do not turn into a cascade of errors).
+
+    A forbidden character (tokens.FORBIDDEN) is one error at the first such character of
+    its line; the file is then parsed as if each were a space, and any other syntax
+    error on those lines is left out, as the likely consequence of that character.
     """
+    forbidden = forbidden_characters(text)
+    if not forbidden:
+        return _parse_recovering(text, path, fast)
+    tree, problems = _parse_recovering(blank_forbidden(text), path, fast)
+    lines = {line for line, _col, _ch in forbidden}
+    problems = [p for p in problems if p.span.line not in lines] + _forbidden_problems(forbidden)
+    problems.sort(key=lambda p: (p.span.line, p.span.col))
+    return ast.File(path, tree.items, tree.comments, text), problems
+
+
+def _parse_recovering(text: str, path: str, fast: bool) -> tuple[ast.File, list[SyntaxProblem]]:
     tree, problem = parse(text, path, fast=fast)
     if problem is None:
         return tree, []

@@ -16,25 +16,54 @@ values each fact could take, not by trying values:
 
 A part of an expression that is constant on its own (a ``且`` item that always holds,
 an ``或`` item that never does) is reported too, unless the whole is already reported.
-Searches that would take too long are abandoned silently: no guess is ever reported.
+
+The check is bounded, so that no input can make it slow, and it never guesses: an
+expression of more than ``MAX_PARTS`` parts (the conditions it refers to written out),
+or one whose search takes more work than it may use, is not analysed, and a note of
+the rule ``condition-too-complex`` at the expression says so (its parts are not
+analysed either). Every search may use work in proportion to the expression's size;
+beyond that, searches draw on a spare shared by the whole check. Parts that take too
+long are left out silently: they are only extras of an expression already analysed.
+The search keeps its own stack, and so does the normal form: no recursion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from .. import model as m
 from ..catalog import Catalog
 from ..diagnostics import RULES, Diagnostic, diag
-from ..normal_form import Atom, to_nnf
+from ..normal_form import Atom, NormalFormTooLarge, condition_index, to_nnf
 from .common import dept_zh
 from .registry import check
 
-BUDGET = 20_000  # search steps per question
+MAX_PARTS = 2_000  # parts of an expression analysed, the conditions it refers to written out
+BASE_WORK = 500  # work every search may use ...
+WORK_PER_PART = 8  # ... plus this much per part of the expression ...
+EXTRA_WORK = 100_000  # ... plus at most this much from the spare ...
+SPARE_WORK = 2_000_000  # ... which is shared by one run of the check
 
 
 class _TooBig(Exception):
     pass
+
+
+@dataclass
+class _Work:
+    """The work the searches of one run of the check may still use beyond their own allowance,
+    and the conditions by name of the matter being checked."""
+
+    spare: int = SPARE_WORK
+    matter: m.Matter | None = None
+    conditions: dict[str, m.Condition] | None = None
+
+    def conditions_of(self, matter: m.Matter) -> dict[str, m.Condition]:
+        if self.matter is not matter or self.conditions is None:
+            self.matter, self.conditions = matter, condition_index(matter)
+        return self.conditions
 
 
 def nnf(expr: m.Expr | None, matter: m.Matter, negate: bool):
@@ -43,9 +72,7 @@ def nnf(expr: m.Expr | None, matter: m.Matter, negate: bool):
     return _search_form(to_nnf(expr, matter, negate))
 
 
-def _search_form(node):
-    if not isinstance(node, Atom):
-        return (node[0], [_search_form(i) for i in node[1]])
+def _search_atom(node: Atom):
     if node.op in ("true", "false"):
         return ("const", node.op == "true")
     if node.op == "unknown":
@@ -108,110 +135,211 @@ def fact_satisfiable(atoms: list[tuple], kind: str, options: tuple = ()) -> bool
 
 # ---------------------------------------------------------------- search
 class _Search:
-    def __init__(self, matter: m.Matter) -> None:
+    def __init__(self, matter: m.Matter, work: _Work) -> None:
         self.types: dict[str, tuple[str, tuple]] = {}
         for f in matter.facts:
             self.types[f.id] = (f.type, tuple(o.id for o in f.options))
+        self.work = work
         self.steps = 0
 
     def kind(self, fact: str) -> tuple[str, tuple]:
         return self.types.get(fact, ("bool", ()))  # condition placeholders are free yes/no
 
-    def satisfiable(self, node) -> bool:
+    def satisfiable(self, node, size: int) -> bool:
+        """Whether some values of the facts make the normal form ``node`` (of ``size`` parts) true."""
+        allowance = BASE_WORK + WORK_PER_PART * size
         self.steps = 0
-        return self._sat([node], {})
+        try:
+            return self._sat(node, allowance + min(EXTRA_WORK, max(self.work.spare, 0)))
+        finally:
+            self.work.spare -= max(0, self.steps - allowance)
 
-    def _sat(self, todo: list, facts: dict[str, list]) -> bool:
-        self.steps += 1
-        if self.steps > BUDGET:
-            raise _TooBig()
-        while todo:
-            node = todo[-1]
-            tag = node[0]
-            if tag == "and":
-                todo = todo[:-1] + list(reversed(node[1]))
-                continue
-            if tag == "const":
-                if not node[1]:
-                    return False
-                todo = todo[:-1]
-                continue
-            if tag == "atom":
-                op, fact, vals = node[1]
-                atoms = facts.get(fact, []) + [node[1]]
-                if not fact_satisfiable(atoms, *self.kind(fact)):
-                    return False
-                facts = {**facts, fact: atoms}
-                todo = todo[:-1]
-                continue
-            # or: try each branch
-            rest = todo[:-1]
-            return any(self._sat(rest + [item], facts) for item in node[1])
-        return True
+    def _sat(self, root, limit: int) -> bool:
+        """Depth first: ``且`` items in order, ``或`` items one after the other, pruning on a contradiction.
+
+        ``todo`` is a linked list (node, rest); the tests gathered so far are kept per fact,
+        with a trail to take them back when the search returns to an earlier ``或``.
+        """
+        facts: dict[str, list] = {}
+        trail: list[str] = []
+        choices: list[list] = []  # [rest, items of an 或, next item to try, trail length]
+        todo: Any = (root, None)
+        rest: Any
+        while True:
+            failed = False
+            while todo is not None:
+                node, rest = todo
+                self.steps += 1
+                if self.steps > limit:
+                    raise _TooBig()
+                tag = node[0]
+                if tag == "and":
+                    items = node[1]
+                    self.steps += len(items)
+                    for i in range(len(items) - 1, -1, -1):
+                        rest = (items[i], rest)
+                    todo = rest
+                elif tag == "const":
+                    if not node[1]:
+                        failed = True
+                        break
+                    todo = rest
+                elif tag == "atom":
+                    atom = node[1]
+                    fact = atom[1]
+                    atoms = facts.setdefault(fact, [])
+                    atoms.append(atom)
+                    trail.append(fact)
+                    self.steps += len(atoms)
+                    if not fact_satisfiable(atoms, *self.kind(fact)):
+                        failed = True
+                        break
+                    todo = rest
+                else:  # or: try the first item now, the others when it fails
+                    items = node[1]
+                    if not items:
+                        failed = True
+                        break
+                    choices.append([rest, items, 1, len(trail)])
+                    todo = (items[0], rest)
+            if not failed:
+                return True
+            while choices:
+                choice = choices[-1]
+                rest, items, i, mark = choice
+                while len(trail) > mark:
+                    facts[trail.pop()].pop()
+                if i < len(items):
+                    choice[2] = i + 1
+                    todo = (items[i], rest)
+                    break
+                choices.pop()
+            else:
+                return False
 
 
-def constancy(expr: m.Expr, matter: m.Matter) -> bool | None:
-    """True if ``expr`` always holds, False if it never does, None if it can go either way (or is too big)."""
-    search = _Search(matter)
+TOO_LARGE, TOO_SLOW = "too large", "too slow"
+
+
+def _analyse(expr: m.Expr, matter: m.Matter, work: _Work) -> bool | str | None:
+    """True if ``expr`` always holds, False if it never does, None if it can go either way,
+    ``TOO_LARGE`` or ``TOO_SLOW`` if it was not analysed."""
+    search = _Search(matter, work)
     try:
-        if not search.satisfiable(nnf(expr, matter, False)):
-            return False
-        if not search.satisfiable(nnf(expr, matter, True)):
-            return True
+        for negate in (False, True):
+            node = to_nnf(expr, matter, negate, limit=MAX_PARTS, conditions=work.conditions_of(matter))
+            size = _size(node)
+            if not search.satisfiable(_search_form(node), size):
+                return negate  # the expression (False) or its negation (True) can never hold
+    except NormalFormTooLarge:
+        return TOO_LARGE
     except _TooBig:
-        return None
+        return TOO_SLOW
     return None
 
 
-def _facts_in(expr, matter: m.Matter, out: dict, seen: frozenset = frozenset()) -> None:
-    if isinstance(expr, m.Compare | m.InSet | m.BoolFact):
-        f = matter.fact(expr.fact)
-        out.setdefault(expr.fact, f.label if f else expr.fact)
-    elif isinstance(expr, m.Not):
-        _facts_in(expr.operand, matter, out, seen)
-    elif isinstance(expr, m.AllOf | m.AnyOf):
-        for i in expr.items:
-            _facts_in(i, matter, out, seen)
-    elif isinstance(expr, m.CondRef) and expr.name not in seen:
-        cond = matter.condition(expr.name)
-        if cond is not None and cond.expr is not None:
-            _facts_in(cond.expr, matter, out, seen | {expr.name})
+def _size(node) -> int:
+    count, stack = 0, [node]
+    while stack:
+        n = stack.pop()
+        count += 1
+        if not isinstance(n, Atom):
+            stack.extend(n[1])
+    return count
 
 
-def _constant_parts(expr: m.Expr, matter: m.Matter) -> Iterable[tuple[m.Expr, bool]]:
+def _search_form(node):
+    root: list = [None]
+    stack = [(node, root, 0)]
+    while stack:
+        n, slot, index = stack.pop()
+        if isinstance(n, Atom):
+            slot[index] = _search_atom(n)
+            continue
+        items: list = [None] * len(n[1])
+        slot[index] = (n[0], items)
+        stack.extend((item, items, i) for i, item in enumerate(n[1]))
+    return root[0]
+
+
+def constancy(expr: m.Expr, matter: m.Matter, work: _Work | None = None) -> bool | None:
+    """True if ``expr`` always holds, False if it never does, None if it can go either way (or is too big)."""
+    found = _analyse(expr, matter, work or _Work())
+    return found if isinstance(found, bool) else None
+
+
+def _facts_in(expr, matter: m.Matter, out: dict) -> None:
+    """The facts ``expr`` tests, in the order they are written, conditions it refers to read through."""
+    stack: list[tuple[m.Expr, frozenset]] = [(expr, frozenset())]
+    while stack:
+        node, seen = stack.pop()
+        if isinstance(node, m.Compare | m.InSet | m.BoolFact):
+            f = matter.fact(node.fact)
+            out.setdefault(node.fact, f.label if f else node.fact)
+        elif isinstance(node, m.Not):
+            stack.append((node.operand, seen))
+        elif isinstance(node, m.AllOf | m.AnyOf):
+            stack.extend((item, seen) for item in reversed(node.items))
+        elif isinstance(node, m.CondRef) and node.name not in seen:
+            cond = matter.condition(node.name)
+            if cond is not None and cond.expr is not None:
+                stack.append((cond.expr, seen | {node.name}))
+
+
+def _constant_parts(expr: m.Expr, matter: m.Matter, work: _Work) -> Iterable[tuple[m.Expr, bool]]:
     """The outermost constant items of ``且``/``或`` inside a non-constant expression."""
     if isinstance(expr, m.Not):
-        yield from _constant_parts(expr.operand, matter)
+        yield from _constant_parts(expr.operand, matter, work)
         return
     if not isinstance(expr, m.AllOf | m.AnyOf):
         return
     for item in expr.items:
         if isinstance(item, m.CondRef):
             continue  # reported where that condition is declared
-        c = constancy(item, matter)
+        c = constancy(item, matter, work)
         if c is not None:
             yield item, c
         else:
-            yield from _constant_parts(item, matter)
+            yield from _constant_parts(item, matter, work)
 
 
 @check(RULES["constant-condition"])
 def constant_conditions(catalog: Catalog) -> Iterable[Diagnostic]:
     out: list[Diagnostic] = []
     model = catalog.model
+    work = _Work()
     for mt in model.matters.values():
         owner_zh = f"事项“{mt.id}”（部门{dept_zh(model, mt.department)}）"
         targets = [(c.expr, f"条件“{c.id}”", f"condition '{c.id}'", "condition") for c in mt.conditions if c.expr is not None]
         targets += [(mat.only_when, f"材料“{mat.id}”的“仅当”", f"the 'only when' of material '{mat.id}'", "material")
                     for mat in mt.materials if mat.only_when is not None]
         for expr, what_zh, what_en, kind in targets:
-            whole = constancy(expr, mt)
+            whole = _analyse(expr, mt, work)
+            if isinstance(whole, str):
+                out.append(_too_complex(mt, expr, whole, owner_zh, what_zh, what_en))
+                continue
             if whole is not None:
                 out.append(_report(mt, expr, whole, owner_zh, what_zh, what_en, kind, part=False))
                 continue
-            for part, value in _constant_parts(expr, mt):
+            for part, value in _constant_parts(expr, mt, work):
                 out.append(_report(mt, part, value, owner_zh, what_zh, what_en, kind, part=True))
     return out
+
+
+def _too_complex(mt: m.Matter, expr: m.Expr, why: str, owner_zh: str, what_zh: str, what_en: str) -> Diagnostic:
+    if why == TOO_LARGE:
+        state_zh = f"太大（超过 {MAX_PARTS} 个部分，它引用的条件也计算在内）"
+        state_en = f"too large to analyse (more than {MAX_PARTS} parts, counting the conditions it refers to)"
+    else:
+        state_zh = "太复杂（要逐一分析的情形太多）"
+        state_en = "too complex to analyse (it has too many cases to go through)"
+    return diag(
+        "condition-too-complex",
+        f"{owner_zh}的{what_zh}{state_zh}，没有检查它是否恒真或恒假；请简化它，或把用“且”连接的各部分拆成几个条件",
+        f"{what_en} of matter '{mt.id}' is {state_en}, so it was not checked for being always or never true; "
+        f"simplify it, or split the parts joined by 'and' into several conditions",
+        expr.loc,
+    )
 
 
 def _report(mt: m.Matter, expr: m.Expr, always: bool, owner_zh: str, what_zh: str, what_en: str, kind: str, part: bool) -> Diagnostic:
