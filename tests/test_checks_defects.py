@@ -76,7 +76,8 @@ def test_near_misses_are_not_reported(result):
 def test_the_defects_example_fails_the_check_command(cli):
     r = cli("check", DEFECTS, "--format", "json")
     assert r.code == 1
-    assert '"rule": "duplicate-material"' in r.out and "https://qingdan.invalid/rules/duplicate-material/" in r.out
+    assert '"rule": "duplicate-material"' in r.out
+    assert "/rules/duplicate-material/" not in r.out, "no docs link without a configured site URL"
 
 
 def test_every_semantic_rule_is_documented():
