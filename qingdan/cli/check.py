@@ -6,9 +6,10 @@ import sys
 
 import click
 
-from ..compiler.report import render
+from ..compiler.report import summary_line
+from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, report
+from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
 
 
 @click.command("check")
@@ -16,11 +17,15 @@ from .common import compile_or_exit, exit_code, fail_on_option, format_option, l
 @format_option
 @lang_option
 @fail_on_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="also write the report to this file")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="write the report to this file instead; standard output then shows only the one-line summary")
 def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
     result = compile_or_exit(path)
-    lang = report(result, fmt, lang)
     if output:
-        atomic_write(output, render(fmt, result.diagnostics, result.files, lang, result.config.name))
+        lang = lang or result.config.lang
+        atomic_write(output, render_report(result, fmt, lang))
+        click.echo(summary_line(result.diagnostics, lang) + say(lang, f"（报告已写入 {output}）", f" (report written to {output})"))
+    else:
+        report(result, fmt, lang)
     sys.exit(exit_code(result, fail_on))

@@ -79,7 +79,7 @@ def compile_structure_or_exit(path: str | Path, lang: str | None) -> CompileResu
     if result.has_errors:
         lang = lang or result.config.lang
         errors = [d for d in result.diagnostics if d.severity == Severity.error and not d.waived]
-        click.echo(render_text(errors, result.files, lang), nl=False, err=True)
+        click.echo(render_text(errors, result.sources, lang), nl=False, err=True)
         click.echo("qingdan: " + say(lang, "规则有错误，请先修正", "the rules have errors; fix them first"), err=True)
         sys.exit(1)
     return result
@@ -96,11 +96,33 @@ def exit_code(result: CompileResult, fail_on: str) -> int:
     return 0
 
 
+def project_base(result: CompileResult) -> str:
+    """The project's directory seen from the working directory, in POSIX form.
+
+    ``""`` when it is the working directory, a relative path when it lies below it (GitHub
+    runs the steps of a workflow at the root of the checked-out repository and resolves
+    paths from there), an absolute path otherwise.
+    """
+    if result.root is None:
+        return ""
+    root, cwd = result.root.resolve(), Path.cwd().resolve()
+    try:
+        rel = root.relative_to(cwd)
+    except ValueError:
+        return root.as_posix()
+    return "" if rel == Path() else rel.as_posix()
+
+
+def render_report(result: CompileResult, fmt: str, lang: str) -> str:
+    """The diagnostics of ``result`` in ``fmt``: links to the project's site, paths as GitHub expects them."""
+    files = result.sources if fmt == "text" else result.files  # JUnit has one test case per rule file
+    return render(fmt, result.diagnostics, files, lang, result.config.name, site_url=result.config.site_url, base=project_base(result))
+
+
 def report(result: CompileResult, fmt: str, lang: str | None, stream: IO[str] | None = None) -> str:
     """Print the diagnostics in ``fmt``; returns the language used (``lang``, else the project's)."""
     lang = lang or result.config.lang
-    text = render(fmt, result.diagnostics, result.files, lang, result.config.name)
-    click.echo(text, nl=False, file=stream)
+    click.echo(render_report(result, fmt, lang), nl=False, file=stream)
     return lang
 
 

@@ -58,9 +58,6 @@ class Rule:
     def summary(self, lang: str) -> str:
         return self.summary_zh if lang == "zh" else self.summary_en
 
-    @property
-    def docs_url(self) -> str:
-        return f"https://qingdan.invalid/rules/{self.name}/"
 
 
 RULES: dict[str, Rule] = {}

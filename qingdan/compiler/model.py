@@ -349,6 +349,10 @@ class ProjectConfig(BaseModel):
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     holidays: list[_dt.date] = Field(default_factory=list)  # not `date`: the field above shadows it here
     templates: str | None = None
+    # Where the reviewers' site is published (http or https, no trailing slash): the check
+    # reports link each rule to its page there. None: the reports carry no links. A setting
+    # of the reports, not part of the catalog: left out of model_dump and its schema.
+    site_url: str | None = Field(default=None, exclude=True)
 
 
 class CatalogModel(BaseModel):

@@ -29,7 +29,7 @@ from ..dsl.parser import parse_recovering
 from . import model as m
 from .catalog import Catalog
 from .checks import run_checks
-from .config import read_config, read_config_text
+from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Severity, diag
 from .lower import Lowering
 from .resolve import Resolver
@@ -62,6 +62,12 @@ class CompileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    config_file: SourceFile | None = None  # qingdan.toml, so that a report can show the line of a config error
+
+    @property
+    def sources(self) -> dict[str, SourceFile]:
+        """The rule files and ``qingdan.toml``: every file a diagnostic may point into."""
+        return {**self.files, CONFIG_NAME: self.config_file} if self.config_file is not None else self.files
 
     @property
     def config(self) -> m.ProjectConfig:
@@ -187,13 +193,15 @@ _TABLES = (("departments", "department"), ("laws", "law"), ("powers", "power"), 
 
 def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
     root, files, cfg_path = find_project(path)
-    config, diags = read_config(cfg_path)
+    config, diags, config_text = load_config(cfg_path)
     rels = [(p, p.relative_to(root).as_posix() if p != root else p.name) for p in files]
     t0 = time.perf_counter()
     units = _process_files(rels, config, options)
     wall = time.perf_counter() - t0
     result = _link(root, config, diags, units, options)
     result.timings["parse+lower (wall)"] = wall
+    if config_text is not None:
+        result.config_file = SourceFile(CONFIG_NAME, config_text)
     return result
 
 
@@ -202,7 +210,10 @@ def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult
     config, diags = read_config_text(config_text) if config_text is not None else (m.ProjectConfig(), [])
     units = [_process_text(rel, text.replace("\r\n", "\n").replace("\r", "\n"), config, options)
              for rel, text in sorted(sources.items()) if rel.endswith(".qd")]
-    return _link(None, config, diags, units, options)
+    result = _link(None, config, diags, units, options)
+    if config_text is not None:
+        result.config_file = SourceFile(CONFIG_NAME, config_text.replace("\r\n", "\n"))
+    return result
 
 
 def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], units: list[FileUnit],

@@ -2,17 +2,26 @@
 
 The JSON form carries ``format_version`` and a ``rules`` section; its schema is
 published as ``qingdan/schemas/diagnostics.schema.json``.
+
+Links to a rule's documentation lead to its page on the project's published site
+(``[project] site-url`` in qingdan.toml, see ``rule_docs_url``); without one, no link is
+written. GitHub annotations and SARIF name files relative to the directory qingdan runs
+in (``base`` is the project's directory seen from there), since that is where GitHub
+looks for them: the root of the checked-out repository.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
-from .diagnostics import RULES, Diagnostic, Loc, Severity
+from .diagnostics import RULES, Diagnostic, Loc, Rule, Severity
+from .rule_docs import rule_markdown
 
 FORMAT_VERSION = "1.0"
 SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
@@ -53,16 +62,19 @@ def render_text(diags: list[Diagnostic], files: dict, lang: str = "zh", summary:
             out.append(f"    {'参见' if lang == 'zh' else 'see'} {r.loc.file}:{r.loc.line}:{r.loc.col}: {r.message(lang)}")
         out.append("")
     if summary:
-        counts = {s: sum(1 for d in diags if d.severity.value == s and not d.waived) for s in ("error", "warning", "info")}
-        waived = sum(1 for d in diags if d.waived)
-        if lang == "zh":
-            line = f"共 {counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示"
-            line += f"，{waived} 个已豁免" if waived else ""
-        else:
-            line = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
-            line += f", {waived} waived" if waived else ""
-        out.append(line)
+        out.append(summary_line(diags, lang))
     return "\n".join(out) + "\n"
+
+
+def summary_line(diags: list[Diagnostic], lang: str = "zh") -> str:
+    """One line: how many errors, warnings and notes are left, and how many findings are waived."""
+    counts = {s: sum(1 for d in diags if d.severity.value == s and not d.waived) for s in ("error", "warning", "info")}
+    waived = sum(1 for d in diags if d.waived)
+    if lang == "zh":
+        line = f"共 {counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示"
+        return line + (f"，{waived} 个已豁免" if waived else "")
+    line = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
+    return line + (f", {waived} waived" if waived else "")
 
 
 def _loc_json(loc) -> dict | None:
@@ -71,23 +83,41 @@ def _loc_json(loc) -> dict | None:
     return {"file": loc.file, "line": loc.line, "column": loc.col, "end_line": loc.end_line, "end_column": loc.end_col}
 
 
-def rules_json(lang: str = "zh") -> list[dict]:
+# The reviewers' site (qingdan/generators/site) writes one page per rule at
+# docs/checks/rules/<rule>.md, served as checks/rules/<rule>/ (mkdocs directory URLs).
+RULE_PAGE = "checks/rules/{name}/"
+RULE_INDEX = "checks/"  # docs/checks/index.md: every rule with the project's severity
+
+
+def rule_docs_url(rule: Rule, site_url: str | None) -> str | None:
+    """The page of ``rule`` on the project's published site, or None when no site is configured."""
+    if not site_url:
+        return None
+    return f"{site_url.rstrip('/')}/{RULE_PAGE.format(name=quote(rule.name))}"
+
+
+def _with_docs(item: dict[str, Any], url: str | None) -> dict[str, Any]:
+    if url is not None:
+        item["docs"] = url
+    return item
+
+
+def rules_json(lang: str = "zh", site_url: str | None = None) -> list[dict]:
     return [
-        {
+        _with_docs({
             "name": r.name,
             "code": r.code,
             "default_severity": r.severity.value,
             "summary": r.summary(lang),
-            "docs": r.docs_url,
-        }
+        }, rule_docs_url(r, site_url))
         for r in sorted(RULES.values(), key=lambda r: r.code)
     ]
 
 
-def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "") -> str:
+def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "", site_url: str | None = None) -> str:
     items = []
     for d in diags:
-        items.append(
+        items.append(_with_docs(
             {
                 "rule": d.rule,
                 "code": d.code,
@@ -100,9 +130,9 @@ def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "") ->
                 "suggestion": d.suggestion,
                 "waived": d.waived is not None,
                 "waiver_reason": d.waived,
-                "docs": RULES[d.rule].docs_url,
-            }
-        )
+            },
+            rule_docs_url(RULES[d.rule], site_url),
+        ))
     doc = {
         "$schema": SCHEMA_ID,
         "format_version": FORMAT_VERSION,
@@ -118,7 +148,7 @@ def render_json(diags: list[Diagnostic], lang: str = "zh", project: str = "") ->
         "waivers": [
             {"rule": d.rule, "reason": d.waived, "location": _loc_json(d.loc)} for d in diags if d.waived
         ],
-        "rules": rules_json(lang),
+        "rules": rules_json(lang, site_url),
     }
     return dumps_readable(doc, flat_from=2) + "\n"  # one finding, waiver or rule per line
 
@@ -142,14 +172,30 @@ def dumps_readable(value, flat_from: int, depth: int = 0, indent: str = "") -> s
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SRCROOT = "%SRCROOT%"  # the directory qingdan ran in: the repository root in CI
+_ABSOLUTE = re.compile(r"/|[A-Za-z]:/")
+
+
+def artifact_location(path: str, base: str = "") -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for ``path`` (relative to the project): a percent-encoded URI relative to the
+    working directory, or an absolute file URI (which takes no base) for a project outside it."""
+    full = join_base(base, path)
+    if _ABSOLUTE.match(full):
+        return {"uri": "file://" + ("" if full.startswith("/") else "/") + quote(full, safe="/:")}
+    return {"uri": quote(full, safe="/"), "uriBaseId": SRCROOT}
+
+
+def join_base(base: str, path: str) -> str:
+    """``path`` (relative to the project) seen from the working directory, where the project is ``base``."""
+    return f"{base.rstrip('/')}/{path}" if base else path
 
 
 def _sarif_region(loc: Loc) -> dict[str, int]:
     return {"startLine": loc.line, "startColumn": loc.col, "endLine": loc.end_line, "endColumn": max(loc.end_col, 1)}
 
 
-def _sarif_location(loc: Loc, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": loc.file, "uriBaseId": "PROJECTROOT"}, "region": _sarif_region(loc)}}
+def _sarif_location(loc: Loc, base: str, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact_location(loc.file, base), "region": _sarif_region(loc)}}
     if message is not None:
         out["message"] = {"text": message}
     if ident is not None:
@@ -157,7 +203,42 @@ def _sarif_location(loc: Loc, message: str | None = None, ident: int | None = No
     return out
 
 
-def render_sarif(diags: list[Diagnostic], lang: str = "zh") -> str:
+def rule_help_text(rule: Rule) -> str:
+    """The plain-text help of ``rule`` (SARIF ``help.text``): the markdown page without markup."""
+    lines = [f"{rule.code} {rule.name}: {rule.summary_zh} / {rule.summary_en}", ""]
+    if rule.explanation:
+        lines += [rule.explanation.replace("`", ""), ""]
+    for title, example in (("错误示例 Bad", rule.bad), ("正确示例 Good", rule.good)):
+        if example:
+            lines += [f"{title}:", *("    " + x for x in example.rstrip("\n").split("\n")), ""]
+    lines += [f"豁免 Waiver: # 豁免 {rule.name}: 理由  (# waive {rule.name}: reason; the code {rule.code} may stand for the name)"]
+    return "\n".join(lines)
+
+
+def _sarif_rule(r: Rule, lang: str, site_url: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary(lang)},
+        "fullDescription": {"text": r.explanation or r.summary(lang)},
+        "help": {"text": rule_help_text(r), "markdown": rule_markdown(r, lang)},
+        "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity.value, "none")},
+    }
+    url = rule_docs_url(r, site_url)
+    if url is not None:
+        out["helpUri"] = url
+    return out
+
+
+def _sarif_driver(rules: list[Rule], lang: str, site_url: str | None) -> dict[str, Any]:
+    driver: dict[str, Any] = {"name": "qingdan", "version": __version__}
+    if site_url:  # the published site's index of every check, with this project's severities
+        driver["informationUri"] = f"{site_url.rstrip('/')}/{RULE_INDEX}"
+    driver["rules"] = [_sarif_rule(r, lang, site_url) for r in rules]
+    return driver
+
+
+def render_sarif(diags: list[Diagnostic], lang: str = "zh", site_url: str | None = None, base: str = "") -> str:
     rules = sorted(RULES.values(), key=lambda r: r.code)
     index = {r.name: i for i, r in enumerate(rules)}
     results = []
@@ -167,10 +248,10 @@ def render_sarif(diags: list[Diagnostic], lang: str = "zh") -> str:
             "ruleIndex": index[d.rule],
             "level": _SARIF_LEVEL[d.severity.value],
             "message": {"text": d.message(lang)},
-            "locations": [_sarif_location(d.loc)] if d.loc else [],
+            "locations": [_sarif_location(d.loc, base)] if d.loc else [],
         }
         if d.related:
-            res["relatedLocations"] = [_sarif_location(r.loc, r.message(lang), i) for i, r in enumerate(d.related)]
+            res["relatedLocations"] = [_sarif_location(r.loc, base, r.message(lang), i) for i, r in enumerate(d.related)]
         if d.waived:
             res["suppressions"] = [{"kind": "inSource", "justification": d.waived}]
         results.append(res)
@@ -179,26 +260,9 @@ def render_sarif(diags: list[Diagnostic], lang: str = "zh") -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "qingdan",
-                        "version": __version__,
-                        "informationUri": "https://qingdan.invalid/",
-                        "rules": [
-                            {
-                                "id": r.code,
-                                "name": r.name,
-                                "shortDescription": {"text": r.summary(lang)},
-                                "fullDescription": {"text": r.explanation or r.summary(lang)},
-                                "helpUri": r.docs_url,
-                                "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity.value, "none")},
-                            }
-                            for r in rules
-                        ],
-                    }
-                },
+                "tool": {"driver": _sarif_driver(rules, lang, site_url)},
                 "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": {"PROJECTROOT": {"description": {"text": "the rule project root"}}},
+                "originalUriBaseIds": {SRCROOT: {"description": {"text": "the directory qingdan check ran in (in CI, the root of the repository)"}}},
                 "results": results,
             }
         ],
@@ -214,7 +278,7 @@ def _gh_prop(text: str) -> str:
     return _gh_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(diags: list[Diagnostic], lang: str = "zh") -> str:
+def render_github(diags: list[Diagnostic], lang: str = "zh", base: str = "") -> str:
     out = []
     for d in diags:
         if d.waived:
@@ -223,7 +287,7 @@ def render_github(diags: list[Diagnostic], lang: str = "zh") -> str:
         props = [f"title={_gh_prop(f'{d.code} {d.rule}')}"]
         if d.loc:
             props = [
-                f"file={_gh_prop(d.loc.file)}",
+                f"file={_gh_prop(join_base(base, d.loc.file))}",
                 f"line={d.loc.line}",
                 f"col={d.loc.col}",
                 f"endLine={d.loc.end_line}",
@@ -262,13 +326,16 @@ def render_junit(diags: list[Diagnostic], files: dict, lang: str = "zh") -> str:
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
-def render(fmt: str, diags: list[Diagnostic], files: dict, lang: str = "zh", project: str = "") -> str:
+def render(fmt: str, diags: list[Diagnostic], files: dict, lang: str = "zh", project: str = "", *,
+           site_url: str | None = None, base: str = "") -> str:
+    """The report in ``fmt``. ``site_url``: the project's published site, for links to the rules' pages;
+    ``base``: the project's directory relative to the working directory (``""``: the same), for GitHub and SARIF."""
     if fmt == "json":
-        return render_json(diags, lang, project)
+        return render_json(diags, lang, project, site_url)
     if fmt == "sarif":
-        return render_sarif(diags, lang)
+        return render_sarif(diags, lang, site_url, base)
     if fmt == "github":
-        return render_github(diags, lang)
+        return render_github(diags, lang, base)
     if fmt == "junit":
         return render_junit(diags, files, lang)
     return render_text(diags, files, lang)

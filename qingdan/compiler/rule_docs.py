@@ -58,7 +58,7 @@ def rule_markdown(rule: Rule, lang: str = "zh") -> str:
     lines += [
         "## 豁免 Waiver",
         "",
-        f"在问题所在行的行尾写 `# 豁免 {rule.name}: 理由`，或把它单独写在上一行（英文 `# waive {rule.name}: reason`）。",
+        f"在问题所在行的行尾写 `# 豁免 {rule.name}: 理由`（也可写代码 `# 豁免 {rule.code}: 理由`），或把它单独写在上一行（英文 `# waive {rule.name}: reason`）。",
         "",
         f"Severity can be changed in qingdan.toml: `[checks] {rule.name} = \"warning\"`.",
         "",

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .. import model as m
 from ..catalog import Catalog
+from ..config import PatternError, user_pattern
 from ..diagnostics import Diagnostic, Rule, Severity, diag, related
 from .common import dept_en, dept_zh, loc_key, value_loc
 from .registry import check
@@ -43,7 +45,8 @@ INVALID_CODE = Rule(
         "capital, e.g. `000105004000`), or a local list code such as `330100-XK-0001`. Full-width "
         "characters, spaces and lower-case letters are not accepted.\n\n"
         "A project with another scheme sets its own regular expression (matched against the whole code): "
-        "`[checks] code-pattern = \"^[0-9A-Z]{6,40}$\"` in qingdan.toml."
+        "`[checks] code-pattern = \"^[0-9A-Z]{6,40}$\"` in qingdan.toml. It is matched with RE2, in time "
+        "proportional to the code's length, so it has no backreferences or look-around."
     ),
     bad='事项 x "某审批" {\n  编码: "XK 0001"\n}\n',
     good='事项 x "某审批" {\n  编码: "11330100MB0000001X4330100001000"\n}\n',
@@ -54,7 +57,14 @@ INVALID_CODE = Rule(
 def invalid_code(catalog: Catalog) -> Iterable[Diagnostic]:
     c = catalog.model
     custom = c.config.code_pattern
-    pattern = re.compile(custom if custom else DEFAULT_CODE_PATTERN)
+    # The project's pattern runs on RE2: linear time whatever is written (qingdan.toml has
+    # already refused a pattern RE2 cannot run; a catalog built otherwise keeps the default).
+    pattern: Any = re.compile(DEFAULT_CODE_PATTERN)
+    if custom:
+        try:
+            pattern = user_pattern(custom)
+        except PatternError:
+            custom = None
     out = []
     for mt in c.matters.values():
         if mt.code is None or pattern.fullmatch(mt.code):
