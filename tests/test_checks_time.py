@@ -136,7 +136,7 @@ def test_matter_and_journey_with_too_many_visits(tmp_path):
            + matter("一次乙", "乙局", fields="  到场: 1 次\n") + journey("跑两趟", ["一次甲", "一次乙"]))
     r = compile_snippet(tmp_path, src)
     assert places(r, "too-many-visits") == [("a.qd", *where(src, "2 次")), ("a.qd", *where(src, "跑两趟"))]
-    j = [d for d in found(r, "too-many-visits") if "跑两趟" in d.message_zh][0]
+    [j] = [d for d in found(r, "too-many-visits") if "跑两趟" in d.message_zh]
     assert "一次甲" in j.message_zh and "一次乙" in j.message_zh and j.severity.value == "warning"
 
 
