@@ -11,25 +11,17 @@ the site itself).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve
 from conftest import REPO, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "site"
 CITY = REPO / "examples" / "city"
 FIXTURE = REPO / "tests" / "fixtures" / "site"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# material renders each Mermaid diagram into a *closed* shadow root; open it so the test can see the svg
-OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow;"
-                     "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };")
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,30 +51,14 @@ def site(tmp_path_factory):
     assert r.code == 0, r.output
     root = out / "site"
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield compile_project(project).catalog, root, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(root) as base:
+        yield compile_project(project).catalog, root, base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture

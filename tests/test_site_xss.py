@@ -23,25 +23,18 @@ extension is added to mkdocs.yml, so the escaping is revisited for it.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve
 from conftest import REPO, run_cli, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "site-xss"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow;"
-                     "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };")
 
 ATTR = "{: onfocus=alert(1) autofocus tabindex=1 }"
 # Every catalog string holds these, then ATTR at its very end.
@@ -167,30 +160,14 @@ def site(tmp_path_factory):
     assert r.code == 0, r.output
     root = out / "site"
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(root) as base:
+        yield root, base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 # Every element of the page, including those in (opened) shadow roots such as Mermaid's.
