@@ -335,3 +335,16 @@ def test_the_toml_locator_finds_every_key_of_a_tricky_file():
     assert text(at.values[("project", "arr", 3)]) == '"x,y"'
     assert text(at.values[("project", "when")]) == "1979-05-27 07:32:00Z"
     assert text(at.values[("project", "arr", 2, "a")]) == '"]"'
+
+
+def test_a_line_break_in_a_name_cannot_forge_a_line_of_the_text_report(tmp_path, cli):
+    """A ``\\n`` escape puts a line break into a name; the text report shows it escaped, on one line."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "qingdan.toml").write_text('[project]\nname = "测试"\nlevel = "市"\n', encoding="utf-8")
+    (project / "a.qd").write_text('部门 甲 "甲" {}\n事项 x "名称" {\n  部门: 甲\n  条件 c "具有\\n::error file=forged.qd,line=1::伪造"\n}\n',
+                                  encoding="utf-8")
+    r = cli("check", project, "--format", "text")
+    assert r.code == 1
+    assert not any(line.startswith("::error") for line in r.out.splitlines()), r.out
+    assert "（“具有\\n::error file=forged.qd,line=1::伪造”）" in r.out, "the name is shown, escaped, in the vague-condition finding"

@@ -49,17 +49,30 @@ def _source_line(files: dict, d: Diagnostic) -> list[str]:
     return [gutter + line, pad + under]
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control, line-separator and bidi character shown as an escape.
+
+    A name may hold a line break (a ``\\n`` escape in a string); printed raw, the next line
+    could pass for a finding or a CI workflow command such as ``::error``.
+    """
+    return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
 def render_text(diags: list[Diagnostic], files: dict, lang: str = "zh", summary: bool = True) -> str:
     out: list[str] = []
     for d in diags:
         if d.waived:
             continue
         sev = _SEV_ZH[d.severity.value] if lang == "zh" else d.severity.value
-        where = f"{d.loc.file}:{d.loc.line}:{d.loc.col}" if d.loc else "qingdan"
-        out.append(f"{where}: {sev}[{d.code} {d.rule}] {d.message(lang)}")
+        where = one_line(f"{d.loc.file}:{d.loc.line}:{d.loc.col}") if d.loc else "qingdan"
+        out.append(f"{where}: {sev}[{d.code} {d.rule}] {one_line(d.message(lang))}")
         out.extend(_source_line(files, d))
         for r in d.related:
-            out.append(f"    {'参见' if lang == 'zh' else 'see'} {r.loc.file}:{r.loc.line}:{r.loc.col}: {r.message(lang)}")
+            out.append(f"    {'参见' if lang == 'zh' else 'see'} {one_line(f'{r.loc.file}:{r.loc.line}:{r.loc.col}')}: {one_line(r.message(lang))}")
         out.append("")
     if summary:
         out.append(summary_line(diags, lang))
