@@ -119,6 +119,17 @@ class Catalog:
     def power_of(self, matter: m.Matter) -> m.Power | None:
         return self.model.powers.get(matter.power or "")
 
+    def category_of(self, matter: m.Matter) -> str | None:
+        """The matter's category: written on it, else its power's."""
+        if matter.category is not None:
+            return matter.category
+        power = self.power_of(matter)
+        return power.category if power is not None else None
+
+    def is_public_service(self, matter: m.Matter) -> bool:
+        """A public service (公共服务) is not an administrative power: it needs no power, legal authorization or responsibility entry."""
+        return self.category_of(matter) == "public_service"
+
     def responsibilities_of(self, power_id: str) -> tuple[m.Responsibility, ...]:
         """The responsibility-list entries of power ``power_id``."""
         return self.responsibilities_by_power.get(power_id, ())

@@ -428,6 +428,7 @@ class Lowering:
             region=self.text(f.get("region")),
             parent=self.name(f.get("parent")),
             contact=self.text(f.get("contact")),
+            territory=self.text(f.get("territory")),
         )
         self.record_locs(node, block, f)
         self.register(self.catalog.departments, node, "department")
@@ -598,6 +599,8 @@ class Lowering:
             id=mid,
             name=block.title.value if block.title else (self.text(f.get("name")) or mid),
             code=self.text(f.get("code")),
+            base_code=self.text(f.get("base_code")),
+            category=self.enum(f.get("category"), "category"),
             power=self.name(f.get("power")),
             department=self.name(f.get("department")),
             level=self.enum(f.get("level"), "level"),

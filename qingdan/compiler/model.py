@@ -156,6 +156,7 @@ class Department(Node):
     region: str | None = None
     parent: str | None = None
     contact: str | None = None
+    territory: str | None = None  # a named zone inside the region, when the body acts only there (开发区管委会)
 
 
 class Article(Node):
@@ -291,6 +292,8 @@ class Matter(Node):
     id: str
     name: str
     code: str | None = None
+    base_code: str | None = None  # the catalog item (基本编码) it implements: the same item everywhere
+    category: Category | None = None  # written on the matter; else the power's (see Catalog.category_of)
     power: str | None = None
     department: str | None = None
     level: Level | None = None

@@ -51,6 +51,7 @@ FIELDS: dict[str, dict[str, Word]] = {
         Word("region", "区划"),
         Word("parent", "上级"),
         Word("contact", "联系方式", ("电话",)),
+        Word("territory", "辖区", doc="a body that acts only inside a named zone of its region (a development zone's 管委会)"),
     ),
     "law": _table(
         Word("name", "名称"),
@@ -96,6 +97,8 @@ FIELDS: dict[str, dict[str, Word]] = {
     "matter": _table(
         Word("name", "名称"),
         Word("code", "编码"),
+        Word("base_code", "基本编码", ("目录编码",), doc="the basic code of the catalog item the matter implements"),
+        Word("category", "类别", ("事项类型",), doc="the matter's category; 公共服务 for a public service, which implements no power"),
         Word("power", "权力"),
         Word("department", "部门", ("实施主体",)),
         Word("level", "层级"),

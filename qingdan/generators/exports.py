@@ -216,7 +216,7 @@ def _legal_resource(g: _Graph, catalog: Catalog, cit: m.Citation) -> dict[str, s
 def _service(g: _Graph, catalog: Catalog, mt: m.Matter, slug: str) -> dict[str, str]:
     base = f"urn:qingdan:service:{slug}"
     power = catalog.power_of(mt)
-    category = power.category if power else None
+    category = catalog.category_of(mt)
     desc = f"{mt.name}：{d.category_text(category)}，实施主体{catalog.department_name(mt.department) or '未注明'}，{d.level_text(mt.level)}。"
     service: dict = {
         "@id": base,

@@ -228,7 +228,7 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
             "id": mt.id,
             "name": mt.name,
             "code": mt.code or "未注明",
-            "category": d.category_text(power.category if power else None),
+            "category": d.category_text(catalog.category_of(mt)),
             "power": f"{power.name}（{power.code}）" if power and power.code else (power.name if power else "未注明"),
             "department": catalog.department_name(mt.department) or "未注明",
             "level": d.level_text(mt.level),

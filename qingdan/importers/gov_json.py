@@ -6,13 +6,21 @@ or a comment (identifiers and system fields), so nothing is dropped silently:
 
 - ``TASK_CODE`` → the matter's code, ``TASK_NAME`` → its name, ``matter_level`` → level;
 - ``parentCatalogId``/``CATANAME`` → one power per main catalog item and department,
-  ``TASK_TYPE_TEXT`` → its category; ``DEPT_NAME``/``AREACODE`` → departments;
+  ``TASK_TYPE_TEXT`` → its category; ``parentCatalogId`` is also the matter's 基本编码.
+  A public service (公共服务) is not an administrative power: it becomes a matter with
+  ``类别: 公共服务`` and no power (so nothing asks it for a responsibility entry);
+- ``DEPT_NAME``/``AREACODE`` → departments; a development zone's committee (…区管理委员会)
+  gets its zone as ``辖区``, since it acts only there;
+- ``co_department`` naming how levels divide the work (``市级司法（受理,审核）、省级司法（决定…）``),
+  and a condition naming which level approves what (``省级立项的…项目``) → ``分级`` of the matter
+  and its power; other joint departments → 备注;
 - ``handle_time``/``handle_time_limit`` (``"30(工作日)"``) → statutory/promised limits;
 - ``visit_number`` → visits, ``service_object_name`` → applicants, ``material_intro`` →
   materials, ``consult_phone`` → contact, ``handle_location`` → location, and the
   channels from the platform, window and courier fields;
 - ``accept_standard`` → a condition kept as text (it surfaces as ``vague-condition``),
-  with the laws and articles named in it (《…》 第…条) as its legal basis.
+  with the laws and articles named in it (《…》 第…条) as its legal basis; a text saying
+  there is no condition (无条件受理) is kept in 备注 instead.
 
 ``"无"`` (and empty values) mean absent. Bad lines are reported with their number and
 skipped; unreadable values are reported, left out and kept as comments. Hostile lines
@@ -31,6 +39,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..compiler.condition_text import says_no_condition
 from ..compiler.text import Text
 from .records import (
     ConditionRec,
@@ -62,26 +71,26 @@ from .records import (
 FIELD_USE = {
     "TASK_CODE": "事项 编码",
     "TASK_NAME": "事项 名称",
-    "TASK_TYPE_TEXT": "权力 类别",
+    "TASK_TYPE_TEXT": "权力 类别（公共服务：事项 类别，不设权力）",
     "matter_type": "权力 类别（与 TASK_TYPE_TEXT 相同时不重复写出）",
-    "parentCatalogId": "权力 编码（每个主项、每个部门一个权力）",
+    "parentCatalogId": "权力 编码（每个主项、每个部门一个权力）；事项 基本编码",
     "CATANAME": "权力 名称",
     "parentCatalogName": "权力 名称（与 CATANAME 相同时不重复写出）",
-    "DEPT_NAME": "部门 名称；事项、权力的 部门",
+    "DEPT_NAME": "部门 名称；事项、权力的 部门；开发区管委会的 辖区",
     "AREACODE": "部门 区划",
     "matter_level": "事项 层级；部门、权力 层级",
     "district": "事项 层级（与 matter_level 相同时不重复写出）",
     "visit_number": "事项 到场",
     "handle_time": "事项 时限 法定",
     "handle_time_limit": "事项 时限 承诺",
-    "accept_standard": "事项 条件（文字）；其中的《…》第…条 → 依据",
+    "accept_standard": "事项 条件（文字）；其中的《…》第…条 → 依据；写明由哪一级审批的 → 分级；“无条件受理”等 → 备注",
     "material_intro": "事项 材料",
     "service_object_name": "事项 对象",
     "consult_phone": "事项 咨询",
     "handle_location": "事项 地点（去掉“办理地点：”前缀）",
     "bear_paltform": "事项 渠道 网上；原文写入 备注",
     "courier_service": "事项 渠道 邮寄；原文写入 备注",
-    "co_department": "事项 备注（联办部门）",
+    "co_department": "写明各级分工的 → 事项、权力 分级；其他 → 事项 备注（联办部门）",
     "complain_phone": "事项 备注（投诉电话）",
     "theme_category": "事项 备注（主题分类）",
     "matter_short": "事项 备注（简称）",
@@ -91,8 +100,8 @@ FIELD_USE = {
     "ORGCODE": "部门 注释（组织机构代码）；规则文件名",
     "AREA_CODE_TEXT": "部门 注释（区划名称）；项目名称",
 }
-_NOTES = [  # field -> label in 备注, in this order
-    ("co_department", "联办部门"), ("complain_phone", "投诉电话"), ("theme_category", "主题分类"),
+_NOTES = [  # field -> label in 备注, in this order (co_department only when it divides no levels)
+    ("complain_phone", "投诉电话"), ("theme_category", "主题分类"),
     ("matter_short", "简称"), ("matter_daily", "俗称"), ("bear_paltform", "办理平台"),
     ("online_book", "网上预约"), ("online_book_addr", "预约地址"), ("courier_service", "快递送达"),
 ]
@@ -100,6 +109,27 @@ COMMENT_FIELDS = ("_id", "TASK_TYPE", "CATAID", "URL", "subTaskName", "subCatalo
                   "LIMIT_SCENE_NUM", "ONLINECHECK", "TASK_STATE", "TASK_TAG")
 _LOCATION_PREFIXES = ("办理地点：", "办理地点:", "地点：", "地点:")
 _NO_WINDOW = ("无线下办理窗口", "无线下窗口", "不设窗口")
+# A development zone's committee: its zone (广州空港经济区管理委员会 → 广州空港经济区).
+_ZONE_BODY = re.compile(r"^(.+?(?:开发区|新区|经济区|高新区|园区|保税区|试验区|合作区|自贸区|自由贸易试验区|片区|港区|工业区|示范区))(?:管理委员会|管委会)")
+# A level in a division of work: 市级司法（受理,审核）.
+_LEVEL_WORD = re.compile(r"(国家|省|市|县|乡镇?|区)级")
+_LEVEL_OF_WORD = {"国家": "nation", "省": "province", "市": "city", "县": "county", "区": "county", "乡": "township", "乡镇": "township"}
+# A condition that says which level approves what: 省级立项的跨地级以上市的生产建设项目.
+_LEVEL_SCOPE = re.compile(r"(?:国家|中央|省|市|县|区)级?(?:立项|审批|核准|备案|批准)|跨地级以上(?:市|行政区域)|跨(?:市|县)级?行政区域")
+
+
+def division_text(co_department: str, level: str | None) -> str | None:
+    """``co_department`` as a division of work between levels, or None when it names only the matter's own level."""
+    levels = {_LEVEL_OF_WORD[w] for w in _LEVEL_WORD.findall(co_department)}
+    if not levels or levels == {level}:
+        return None
+    return co_department
+
+
+def level_scope(condition: str) -> str | None:
+    """The sentences of a condition that say which level approves what, or None."""
+    parts = [p.strip() for p in re.split(r"[；;。\n]", condition) if _LEVEL_SCOPE.search(p)]
+    return "；".join(p for p in parts if p) or None
 
 
 MAX_DEPTH = 32  # a platform record nests two or three levels; deeper lines are reported, not imported
@@ -326,6 +356,9 @@ class GovJsonReader:
                 d.meta.append(("ORGCODE（组织机构代码）", orgcode))
             if area and d.region is None:
                 d.region = area
+            zone = _ZONE_BODY.match(dept)
+            if zone and d.territory is None:
+                d.territory = zone.group(1)
             if area_text and not any(k.startswith("AREA_CODE_TEXT") for k, _ in d.meta):
                 d.meta.append(("AREA_CODE_TEXT（区划名称）", area_text))
             if area:
@@ -347,7 +380,23 @@ class GovJsonReader:
             except ValueProblem as e:
                 bad("matter_level", level_text, e)
 
-        # power: one per main catalog item and department
+        # division of work between levels: co_department, or a condition naming which level approves what
+        divisions = [mt.division] if mt.division else []
+        co_department = get("co_department")
+        if co_department:
+            co_department = one_line(co_department, " ")
+            division = division_text(co_department, mt.level)
+            if division:
+                divisions.append(f"联办分工：{division}")
+            else:
+                mt.notes.append(("联办部门", co_department))
+        standard = get("accept_standard")
+        scope = level_scope(standard) if standard else None
+        if scope:
+            divisions.append(f"受理条件所写的分级：{scope}")
+        mt.division = "；".join(dict.fromkeys(divisions)) or None
+
+        # power: one per main catalog item and department; a public service is no power
         category = None
         type_text = get("TASK_TYPE_TEXT") or get("matter_type")
         matter_type = get("matter_type")
@@ -368,10 +417,16 @@ class GovJsonReader:
         parent_name = get("parentCatalogName")
         if parent_name and catalog_name and parent_name != catalog_name:
             mt.meta.append(("parentCatalogName", parent_name))
+        if catalog_id:
+            mt.base_code = one_line(catalog_id)
         power_name = one_line(catalog_name) if catalog_name else name
         pkey = f"{catalog_id or power_name}|{dept or ''}"
-        power = res.powers.get(pkey)
-        if power is None:
+        power = None if category == "public_service" else res.powers.get(pkey)
+        if category == "public_service":
+            mt.category = category
+            if catalog_name and one_line(catalog_name) != name:
+                mt.notes.append(("目录主项", one_line(catalog_name)))
+        elif power is None:
             power = res.powers[pkey] = PowerRec(key=pkey, name=power_name, origin=f"第 {n} 行起", code=catalog_id,
                                                  category=category, department=dept, level=mt.level, division=mt.division)
             if catalog_id is None:
@@ -391,7 +446,10 @@ class GovJsonReader:
                                              f"matters of one main item have different types ('{type_text}'); the main item keeps the type of its first record"),
                          "kept", "TASK_TYPE_TEXT", type_text, code or name)
             mt.notes.append(("事项类型", type_text))
-        mt.power = pkey
+        if power is not None:
+            mt.power = pkey
+            if mt.division and mt.division not in (power.division or ""):
+                power.division = "；".join(x for x in (power.division, mt.division) if x)
 
         # time limits
         for field, attr in (("handle_time", "statutory"), ("handle_time_limit", "promised")):
@@ -414,12 +472,14 @@ class GovJsonReader:
                 bad("visit_number", visits, e)
 
         # conditions and legal basis
-        standard = get("accept_standard")
-        if standard:
+        if standard and says_no_condition(standard):
+            mt.notes.append(("受理条件", one_line(standard, " ")))
+        elif standard:
             cites = citations(standard)
             mt.conditions.append(ConditionRec(standard, cites))
             mt.basis = merge_cites(mt.basis, cites)
-            power.basis = merge_cites(power.basis, cites)
+            if power is not None:
+                power.basis = merge_cites(power.basis, cites)
 
         mt.materials = [MaterialRec(one_line(x, " ")) for x in _items(r.get("material_intro"), commas=False)]
         used.add("material_intro")

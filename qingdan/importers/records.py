@@ -79,6 +79,7 @@ class DeptRec:
     region: str | None = None
     contact: str | None = None
     code: str | None = None  # an organisation code, used for the file name when ASCII
+    territory: str | None = None  # the zone it acts in, when only part of its region (a development zone's 管委会)
     meta: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -148,6 +149,8 @@ class MatterRec:
     name: str
     origin: str = ""
     code: str | None = None
+    base_code: str | None = None  # the catalog item's basic code (基本编码)
+    category: str | None = None  # written on the matter only when it implements no power (公共服务)
     power: str | None = None  # a PowerRec key
     department: str | None = None
     level: str | None = None

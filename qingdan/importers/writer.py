@@ -256,6 +256,8 @@ class ProjectWriter:
             lines.append(f"  区划: {q(d.region)}")
         if d.contact:
             lines.append(f"  联系方式: {q(d.contact)}")
+        if d.territory:
+            lines.append(f"  辖区: {q(d.territory)}")
         lines += [meta_line(k, v) for k, v in d.meta]
         lines.append("}")
         return lines
@@ -351,6 +353,10 @@ class ProjectWriter:
         lines.append(f"事项 {self._matter_ids[id(mt)]} {q(mt.name)} {{")
         if mt.code:
             lines.append(f"  编码: {q(mt.code)}")
+        if mt.base_code:
+            lines.append(f"  基本编码: {q(mt.base_code)}")
+        if mt.category:
+            lines.append(f"  类别: {CATEGORY_ZH[mt.category]}")
         if mt.power:
             lines.append(f"  权力: {ids.power[mt.power]}")
         if mt.department:

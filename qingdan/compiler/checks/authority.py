@@ -34,25 +34,30 @@ def _level_en(level: str | None) -> str:
 class ScopeKeys:
     """The scope of a power or matter: its object and action, with names normalized.
 
-    ``市场监管局食品经营许可证核发`` and ``食品经营许可的申请`` are one scope: department
-    prefixes, 的/申请/办理, punctuation and width are dropped, and the approval verbs
-    (许可, 审批, 核准, 批准, 核发, 许可证核发…) become one action.
+    ``食品经营许可证核发`` and ``食品经营许可的申请`` are one scope: 的/申请/办理, punctuation
+    and width are dropped, and the approval verbs (许可, 审批, 核准, 批准, 核发, 许可证核发…)
+    become one action. Another department's name in front is dropped too; the holder's
+    own name in front makes the scope its own (``广东省司法厅政府信息依申请公开``: each
+    department discloses its own information), so it never matches another department's.
     """
 
     def __init__(self, model: m.CatalogModel) -> None:
-        prefixes = set()
+        prefixes: dict[str, set[str]] = {}
         for d in model.departments.values():
             for text in (d.id, d.name):
                 p = plain(text)
                 if len(p) >= 2:
-                    prefixes.add(p)
+                    prefixes.setdefault(p, set()).add(d.id)
         self.prefixes = prefixes
         self.max_prefix = max((len(p) for p in prefixes), default=0)
 
-    def key(self, name: str) -> str:
+    def key(self, name: str, holder: str | None = None) -> str:
         text = plain(name)
         for k in range(min(self.max_prefix, len(text) - 2), 1, -1):
-            if text[:k] in self.prefixes:
+            owners = self.prefixes.get(text[:k])
+            if owners:
+                if holder in owners:
+                    return f"{holder}#{text}"  # the holder's own
                 text = text[k:]
                 break
         text = _FILLER.sub("", text)
@@ -60,6 +65,14 @@ class ScopeKeys:
             if text.endswith(suffix) and len(text) > len(suffix):
                 return text[: -len(suffix)] + "|许可"
         return text
+
+
+_QUERY = re.compile(r"(?:查询|查阅|检索|公示)(?:服务)?$")
+
+
+def _is_query(name: str) -> bool:
+    """An information query (…信息查询, …办证进度查询): two bodies offering one is worth a look, not an error."""
+    return _QUERY.search(plain(name)) is not None
 
 
 def _loc_of(node: m.Node | None) -> m.Loc | None:
@@ -84,6 +97,7 @@ class _Party:
     level: str | None
     region: str  # region prefix
     division: bool
+    zone: str = ""  # the department's 辖区, when it acts only in a zone of its region
 
     @property
     def id(self) -> str:
@@ -108,13 +122,18 @@ OVERLAP = Rule(
         "to the next and complaints follow (one city's outdoor-advertising approval, claimed by three "
         "departments, drew 18% of all its complaints).\n\n"
         "The scope is the object and the action of the name after normalizing it: width and punctuation "
-        "are folded, department names in front and the words 的/申请/办理 are dropped, and the approval "
+        "are folded, other departments' names in front and the words 的/申请/办理 are dropped, and the approval "
         "verbs 许可/审批/核准/批准/核发 count as one action. Jurisdictions are region codes (区划) of the "
         "departments (the project's region when a department has none); codes nest by prefix "
         "(330000 ⊃ 330100 ⊃ 330102).\n\n"
         "The same scope at two levels whose jurisdictions overlap is fine when the power or matter of "
         "either side declares the division of work (`分级: \"…\"`); without a declared division it is "
-        "reported as a warning. The message names every department and points at every definition."
+        "reported as a warning. The message names every department and points at every definition.\n\n"
+        "Not overlaps: names that only match once a department's own name in front is dropped "
+        "(`广东省司法厅政府信息依申请公开` and `广东省水利厅政府信息依申请公开`: each discloses its own "
+        "information); a body that acts only inside a zone of its region (`辖区: \"空港经济区\"` on a "
+        "development zone's 管委会) and the departments of the whole region. An information query "
+        "(…查询) offered by two bodies is reported as a warning, not an error."
     ),
     bad=(
         '权力 户外广告权 "户外广告设置审批" {\n  部门: 城管局\n}\n'
@@ -139,6 +158,10 @@ def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
         d = c.departments.get(did or "")
         return _region_prefix(d.region) if d and d.region else project_region
 
+    def zone_of(did: str | None) -> str:
+        d = c.departments.get(did or "")
+        return plain(d.territory) if d and d.territory else ""
+
     powers: list[_Party] = []
     for p in c.powers.values():
         if p.status.kind in ("cancel", "merge"):
@@ -146,14 +169,14 @@ def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
         holder = p.status.target if p.status.kind == "transfer" and p.status.target else p.department
         if holder not in c.departments:
             continue
-        powers.append(_Party("power", p, holder, p.level, region_of(holder), bool(p.division)))
+        powers.append(_Party("power", p, holder, p.level, region_of(holder), bool(p.division), zone_of(holder)))
     matters: list[_Party] = []
     for mt in c.matters.values():
         power = c.powers.get(mt.power or "")
         if mt.department not in c.departments or (power is not None and power.status.kind in ("cancel", "merge")):
             continue
         division = bool(mt.division) or bool(power and power.division)
-        matters.append(_Party("matter", mt, mt.department, mt.level, region_of(mt.department), division))
+        matters.append(_Party("matter", mt, mt.department, mt.level, region_of(mt.department), division, zone_of(mt.department)))
 
     out: list[Diagnostic] = []
     power_group: dict[str, int] = {}
@@ -161,7 +184,7 @@ def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
     for kind, parties in (("power", powers), ("matter", matters)):
         by_scope: dict[str, list[_Party]] = {}
         for party in parties:
-            by_scope.setdefault(keys.key(party.node.name), []).append(party)
+            by_scope.setdefault(keys.key(party.node.name, party.department), []).append(party)
         for _scope, group in sorted(by_scope.items()):
             if len({pt.department for pt in group}) < 2:
                 continue
@@ -175,8 +198,8 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
     out = []
     cells: dict[tuple, list[_Party]] = {}
     for pt in group:
-        cells.setdefault((pt.level, pt.region), []).append(pt)
-    for (level, _region), cell in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        cells.setdefault((pt.level, pt.region, pt.zone), []).append(pt)
+    for (level, _region, _zone), cell in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1], kv[0][2])):
         if len({pt.department for pt in cell}) < 2:
             continue
         cell = sorted(cell, key=lambda pt: loc_key(pt.node.loc))
@@ -205,7 +228,10 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
             d = c.departments.get(did)
             if d is not None:
                 rel += related(d.loc, f"部门“{did}”在这里定义", f"department '{did}' is defined here")
-        out.append(diag("overlapping-authority", zh, en, last.node.loc, related=rel))
+        d = diag("overlapping-authority", zh, en, last.node.loc, related=rel)
+        if all(_is_query(pt.node.name) for pt in cell):
+            d.severity = Severity.warning  # an information query offered twice: worth a look, not an error
+        out.append(d)
     return out
 
 
@@ -227,7 +253,7 @@ def _cross_level(catalog: Catalog, group: list[_Party], flagged_powers: set[str]
         for k in range(0, len(pt.region) + 1, 2):
             for other in by_region.get(pt.region[:k], ()):
                 if (other.level is not None and order[other.level] < order[pt.level] and not other.division
-                        and other.department != pt.department):
+                        and other.department != pt.department and not other.zone):
                     uppers.append(other)
         if not uppers:
             continue
@@ -256,7 +282,8 @@ OUTSIDE = Rule(
     group="authority",
     explanation=(
         "清单之外无审批: every matter must implement a power on the power list, and the department that "
-        "runs it must hold that power. Reported are:\n\n"
+        "runs it must hold that power. A public service (`类别: 公共服务` on the matter) is not an approval "
+        "and needs no power. Reported are:\n\n"
         "- a matter that implements no power (no `权力:` field);\n"
         "- a matter that implements a cancelled power (`状态: 取消`);\n"
         "- a matter run by the old holder of a transferred power (`状态: 划转(新部门)`);\n"
@@ -274,8 +301,8 @@ def approval_outside_list(catalog: Catalog) -> Iterable[Diagnostic]:
     out = []
     for mt in c.matters.values():
         if mt.power is None:
-            if "power" in mt.locs:
-                continue  # written but not a name: already reported
+            if "power" in mt.locs or catalog.is_public_service(mt):
+                continue  # written but not a name (already reported), or a public service (not an approval)
             out.append(diag(
                 "approval-outside-list",
                 f"事项“{mt.id}”（部门{dept_zh(c, mt.department)}）没有写实施的权力（权力:），清单之外不得设定审批；请写明它实施的权力清单事项",
@@ -344,7 +371,10 @@ NO_RESPONSIBILITY = Rule(
         "responsibility-list entry (`责任 … { 权力: … }`) that names the supervising department "
         "(`监管部门:`). A power with no entry, or whose entries name no supervising department, is approval "
         "without supervision (批管脱节). The finding points at the power, or at the responsibility entry "
-        "that lacks the supervisor."
+        "that lacks the supervisor.\n\n"
+        "Public services (公共服务) are not administrative powers and have no responsibility-list entry: "
+        "write them as matters with `类别: 公共服务` and no power. A catalog that still lists one as a "
+        "power of category 公共服务 is not asked for an entry either."
     ),
     bad='权力 食品经营许可权 "食品经营许可" {\n  部门: 市场监管局\n}\n# 没有任何 责任 条目\n',
     good=(
@@ -359,7 +389,7 @@ def power_without_responsibility(catalog: Catalog) -> Iterable[Diagnostic]:
     c = catalog.model
     out = []
     for p in c.powers.values():
-        if p.status.kind in ("cancel", "merge"):
+        if p.status.kind in ("cancel", "merge") or p.category == "public_service":
             continue
         entries = catalog.responsibilities_of(p.id)
         if not entries:
@@ -515,7 +545,14 @@ BASIS = Rule(
         "every citation (also in responsibilities and negative-list entries) must name a law declared "
         "in the project (`法规 …`) and, when it names an article, an article declared in that law "
         "(`条款 …`). Name resolution deliberately leaves citations to this check, so all legal-basis "
-        "findings come under one rule."
+        "findings come under one rule.\n\n"
+        "One gap is reported once, where the fix belongs: a power without a basis is reported at the "
+        "power, and the matters implementing it (and their conditions) that have none either are listed "
+        "as related locations; a matter inherits its power's basis; a matter without a power and without "
+        "a basis is reported at the matter, with its conditions as related locations; a condition is "
+        "reported on its own only when the matter above it has a basis. Public services (公共服务) are "
+        "not administrative powers and need no legal authorization: they are not asked for a basis, but "
+        "what they cite must exist."
     ),
     bad='事项 食品经营许可 "食品经营许可" {\n  依据: 食品安全法.第三十六条   # 法规中没有这一条\n}\n',
     good=('# 法规 食品安全法 声明了 第三十五条\n'
@@ -543,24 +580,52 @@ def missing_legal_basis(catalog: Catalog) -> Iterable[Diagnostic]:
                 out.append(diag("missing-legal-basis", zh, en, cit.loc,
                                 related=related(law.loc, f"法规“{cit.law}”在这里定义", f"law '{cit.law}' is defined here"), did_you_mean=s))
 
-    def need(node: m.Node, basis: list, zh: str, en: str) -> None:
-        if not basis and "basis" not in node.locs:
-            out.append(diag("missing-legal-basis", zh, en, node.loc))
+    def lacks(node: m.Power | m.Matter | m.Condition) -> bool:
+        return not node.basis and "basis" not in node.locs
+
+    # one gap, one finding: where the fix belongs (the power, else the matter), the rest as related locations
+    matters_of: dict[str, list[m.Matter]] = {}
+    for mt in c.matters.values():
+        if mt.power:
+            matters_of.setdefault(mt.power, []).append(mt)
+    uncited_powers = {p.id for p in c.powers.values() if lacks(p) and p.category != "public_service"}
+
+    def below(mt: m.Matter) -> list:
+        return [r for cond in mt.conditions if lacks(cond)
+                for r in related(cond.loc, f"事项“{mt.id}”的条件“{cond.id}”也没有依据", f"condition '{cond.id}' of matter '{mt.id}' has none either")]
 
     for p in c.powers.values():
-        need(p, p.basis, f"权力“{p.id}”（部门{dept_zh(c, p.department)}）没有法律依据：请写“依据: 法规.条款”",
-             f"power '{p.id}' (department {dept_en(p.department)}) has no legal basis: add '依据: law.article'")
+        if p.id in uncited_powers:
+            rel = []
+            for mt in sorted(matters_of.get(p.id, ()), key=lambda x: loc_key(x.loc)):
+                if lacks(mt):
+                    rel += related(mt.loc, f"实施它的事项“{mt.id}”也没有依据", f"matter '{mt.id}', which implements it, has none either") + below(mt)
+            out.append(diag("missing-legal-basis",
+                            f"权力“{p.id}”（部门{dept_zh(c, p.department)}）没有法律依据：请写“依据: 法规.条款”（实施它的事项沿用权力的依据）",
+                            f"power '{p.id}' (department {dept_en(p.department)}) has no legal basis: add '依据: law.article' (the matters that implement it inherit it)",
+                            p.loc, related=rel))
         citations(f"权力“{p.id}”", f"power '{p.id}'", p.basis)
     for r in c.responsibilities.values():
         citations(f"责任“{r.id}”", f"responsibility '{r.id}'", r.basis)
     for n in c.negatives.values():
         citations(f"负面清单“{n.id}”", f"negative-list entry '{n.id}'", n.basis)
     for mt in c.matters.values():
-        need(mt, mt.basis, f"事项“{mt.id}”（部门{dept_zh(c, mt.department)}，权力“{mt.power or '未写'}”）没有法律依据：请写“依据: 法规.条款”",
-             f"matter '{mt.id}' (department {dept_en(mt.department)}, power '{mt.power or '-'}') has no legal basis: add '依据: law.article'")
+        public = catalog.is_public_service(mt)
+        power = c.powers.get(mt.power or "")
+        folded = power is not None and power.id in uncited_powers  # reported at the power
+        inherits = power is not None and not lacks(power)
+        if lacks(mt) and not (public or folded or inherits):
+            out.append(diag("missing-legal-basis",
+                            f"事项“{mt.id}”（部门{dept_zh(c, mt.department)}，权力“{mt.power or '未写'}”）没有法律依据：请写“依据: 法规.条款”",
+                            f"matter '{mt.id}' (department {dept_en(mt.department)}, power '{mt.power or '-'}') has no legal basis: add '依据: law.article'",
+                            mt.loc, related=below(mt)))
         citations(f"事项“{mt.id}”", f"matter '{mt.id}'", mt.basis)
+        reported_above = lacks(mt) and not public and not inherits  # the matter's or its power's finding lists the conditions
         for cond in mt.conditions:
-            need(cond, cond.basis, f"事项“{mt.id}”的条件“{cond.id}”没有法律依据：请在条件里写“依据: 法规.条款”",
-                 f"condition '{cond.id}' of matter '{mt.id}' has no legal basis: add '依据: law.article' to it")
+            if lacks(cond) and not public and not reported_above:
+                out.append(diag("missing-legal-basis",
+                                f"事项“{mt.id}”的条件“{cond.id}”没有法律依据：请在条件里写“依据: 法规.条款”",
+                                f"condition '{cond.id}' of matter '{mt.id}' has no legal basis: add '依据: law.article' to it",
+                                cond.loc))
             citations(f"事项“{mt.id}”的条件“{cond.id}”", f"condition '{cond.id}' of matter '{mt.id}'", cond.basis)
     return out
