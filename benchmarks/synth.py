@@ -39,6 +39,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qingdan.compiler.checks.identity import credit_check_char
 from qingdan.compiler.materials import normalize_material
 from qingdan.fsutil import atomic_directory
 
@@ -946,7 +947,8 @@ class _Writer:
         self.counts["matters"] += 1
         lv = LEVEL_ZH[unit.level]
         region6 = unit.region[:6]
-        tail = f"MB{abs(hash_int(dept)) % 10_000_000:07d}X"
+        credit17 = f"11{region6}MB{abs(hash_int(dept)) % 10_000_000:07d}"
+        tail = credit17[8:] + (credit_check_char(credit17) or "0")  # a valid credit code (GB 32100-2015)
         cat_digit = "12345678"[["行政许可", "行政确认", "行政给付", "行政奖励", "公共服务", "其他行政权力", "行政裁决", "行政检查"].index(fam.category)] \
             if fam.category in ("行政许可", "行政确认", "行政给付", "行政奖励", "公共服务", "其他行政权力", "行政裁决", "行政检查") else "9"
         code = f"11{region6}{tail}{cat_digit}{unit.region}{serial:05d}"

@@ -143,16 +143,16 @@ def test_project_templates_override_the_builtin_ones(tmp_path):
     (project / "qingdan.toml").write_text(toml.replace('date = "2026-11-01"', 'date = "2026-11-01"\ntemplates = "templates"'), encoding="utf-8")
     out = tmp_path / "out"
     assert run_cli("build", "--no-site", project, "--out", out, "-q").code == 0
-    md = (out / "guides" / "matters" / "11331100MB0000001X4331100001000.md").read_text(encoding="utf-8")
+    md = (out / "guides" / "matters" / "11331100MB000000164331100001000.md").read_text(encoding="utf-8")
     assert md == "# 本地模板：食品经营许可证核发\n"
-    html = (out / "guides" / "matters" / "11331100MB0000001X4331100001000.html").read_text(encoding="utf-8")
+    html = (out / "guides" / "matters" / "11331100MB000000164331100001000.html").read_text(encoding="utf-8")
     assert "<!DOCTYPE html>" in html, "templates not overridden stay built in"
 
     flag_dir = tmp_path / "flagged"
     flag_dir.mkdir()
     (flag_dir / "matter_guide.md.j2").write_text("命令行模板 {{ matter.code }}\n", encoding="utf-8")
     assert run_cli("build", "--no-site", project, "--out", out, "-q", "--templates", flag_dir).code == 0
-    assert (out / "guides" / "matters" / "11331100MB0000001X4331100001000.md").read_text(encoding="utf-8") == "命令行模板 11331100MB0000001X4331100001000\n"
+    assert (out / "guides" / "matters" / "11331100MB000000164331100001000.md").read_text(encoding="utf-8") == "命令行模板 11331100MB000000164331100001000\n"
 
     (flag_dir / "matter_guide.md.j2").write_text("{% if %}\n", encoding="utf-8")
     before = _tree(out)

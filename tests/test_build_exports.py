@@ -110,11 +110,11 @@ def test_shacl_catches_a_service_without_competent_authority(shared):
 def test_cpsv_ap_service_carries_cost_time_requirements_and_evidence():
     doc = json.loads((built(projects()[0]) / "exports" / "cpsv-ap.jsonld").read_text(encoding="utf-8"))
     nodes = {n["@id"]: n for n in doc["@graph"]}
-    service = nodes["urn:qingdan:service:11331100MB0000006X4331100006000"]
+    service = nodes["urn:qingdan:service:11331100MB0000006M4331100006000"]
     cost = nodes[service["cv:hasCost"]["@id"]]
     assert cost["cv:hasValue"] == {"@type": "xsd:double", "@value": "20.0"}
     assert service["cv:processingTime"] == {"@type": "xsd:duration", "@value": "P5D"}
-    food = nodes["urn:qingdan:service:11331100MB0000001X4331100001000"]
+    food = nodes["urn:qingdan:service:11331100MB000000164331100001000"]
     assert len(food["cv:holdsRequirement"]) == 3 and len(food["cpsv:hasInput"]) == 7
     assert nodes[food["cpsv:produces"]["@id"]]["dct:title"]["@value"] == "食品经营许可证"
 
@@ -185,7 +185,7 @@ def test_slugs_are_ascii_unique_and_stable():
 
     model = catalog_of(projects()[0]).model
     slugs = matter_slugs(model)
-    assert slugs["食品经营许可"] == "11331100MB0000001X4331100001000"
+    assert slugs["食品经营许可"] == "11331100MB000000164331100001000"
     assert all(s.isascii() for s in slugs.values()) and len(set(slugs.values())) == len(slugs)
     mt = m.Matter(id="某事项", name="某事项", code="编码 1")
     assert matter_slug(mt) == "m-" + hashlib.sha1("某事项".encode()).hexdigest()[:10]

@@ -156,13 +156,37 @@ def test_near_miss_similar_activity_is_not_prohibited(tmp_path):
 
 
 # ---------------------------------------------------------------- missing-legal-basis
-def test_missing_basis_on_power_matter_and_condition(tmp_path):
+def test_missing_basis_of_power_matter_and_condition_is_one_finding_at_the_power(tmp_path):
     src = ('权力 无据权 "无据权" {\n  部门: 甲局\n}\n责任 无据责任 {\n  权力: 无据权\n  监管部门: 甲局\n}\n'
            '事项 无据事项 "无据事项" {\n  编码: "330100-XK-9101"\n  权力: 无据权\n  部门: 甲局\n'
            '  事实 年龄 "年龄": 数字\n  条件 成年 "年满十八周岁" {\n    当: 年龄 >= 18\n  }\n  时限 { 法定: 5 工作日 }\n}\n')
     r = compile_snippet(tmp_path, src)
-    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "无据权")), ("a.qd", *where(src, "无据事项")), ("a.qd", *where(src, "成年"))]
+    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "无据权"))]  # where the fix belongs
+    (d,) = found(r, "missing-legal-basis")
+    assert [(x.loc.line, x.loc.col) for x in d.related] == [where(src, "无据事项"), where(src, "成年")]
     assert semantic(r) == found(r, "missing-legal-basis")
+
+
+def test_a_matter_inherits_its_powers_basis_but_a_condition_needs_its_own(tmp_path):
+    src = ('权力 有据权 "有据权" {\n  部门: 甲局\n  依据: 示例法.第一条\n}\n'
+           '事项 沿用事项 "沿用事项" {\n  权力: 有据权\n  部门: 甲局\n  条件 成年 "年满十八周岁"\n}\n')
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "成年"))]
+
+
+def test_a_matter_without_power_or_basis_is_reported_at_the_matter_with_its_conditions_related(tmp_path):
+    src = '事项 孤立事项 "孤立事项" {\n  部门: 甲局\n  条件 成年 "年满十八周岁"\n}\n'
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "孤立事项"))]
+    assert [(x.loc.line, x.loc.col) for x in found(r, "missing-legal-basis")[0].related] == [where(src, "成年")]
+
+
+def test_a_public_service_needs_no_legal_basis_but_its_citations_must_exist(tmp_path):
+    src = ('事项 信息查询 "法律援助机构信息查询" {\n  类别: 公共服务\n  部门: 甲局\n  条件 查询人 "需要查询的自然人"\n}\n'
+           '事项 政策咨询 "政策咨询" {\n  类别: 公共服务\n  部门: 甲局\n  依据: 示例法.第九条\n}\n')
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "示例法.第九条"))]
+    assert found(r, "approval-outside-list") == []  # a public service is no approval: it needs no power
 
 
 def test_citations_of_unknown_laws_and_articles(tmp_path):

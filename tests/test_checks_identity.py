@@ -14,7 +14,7 @@ def with_code(mid: str, code: str, dept: str = "甲局") -> str:
 
 
 # ---------------------------------------------------------------- invalid-code
-@pytest.mark.parametrize("code", ["11330100MB0000001X4330100001000", "114401005799639727344011203500201", "000105004000",
+@pytest.mark.parametrize("code", ["11330100MB0000001R4330100001000", "114401005799639727344011203500201", "000105004000",
                                   "44010200200Y", "330100-XK-0001", "XK-330100-0001"])
 def test_default_pattern_accepts_the_national_shapes(code):
     assert re.fullmatch(DEFAULT_CODE_PATTERN, code)
@@ -40,10 +40,10 @@ def test_invalid_code_points_at_the_code_value(tmp_path):
 
 
 def test_project_code_pattern_replaces_the_default(tmp_path):
-    src = with_code("本地编码", "QD-2026-001") + with_code("国家编码", "11330100MB0000001X4330100001000", "乙局")
+    src = with_code("本地编码", "QD-2026-001") + with_code("国家编码", "11330100MB0000001R4330100001000", "乙局")
     toml = TOML + '[checks]\ncode-pattern = "^QD-[0-9]{4}-[0-9]{3}$"\n'
     r = compile_snippet(tmp_path, src, toml=toml)
-    assert places(r, "invalid-code") == [("a.qd", *where(src, '"11330100MB0000001X4330100001000"'))]
+    assert places(r, "invalid-code") == [("a.qd", *where(src, '"11330100MB0000001R4330100001000"'))]
     assert "QD-" in found(r, "invalid-code")[0].message_zh
 
 

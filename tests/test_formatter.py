@@ -43,7 +43,7 @@ def test_canonical_layout_keeps_every_comment():
             comment = line[line.index("#") :].strip()
             assert comment in out, comment
     assert "  步骤 受理 { 部门: 政务服务中心; 用时: 1 工作日 }" in out
-    assert "编码: \"11330100MB0000001X4330100001000\"" in out
+    assert "编码: \"11330100MB0000001R4330100001000\"" in out
     assert "\n\n\n" not in out
     assert format_source(out) == out
 

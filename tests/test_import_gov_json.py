@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from test_import_support import catalog_json, compiled, list_rows, problems, report, rules_found
 
 from qingdan.compiler import model as m
+from qingdan.compiler.condition_text import says_no_condition
 from qingdan.dsl.formatter import format_source
 from qingdan.importers import writer
 from qingdan.importers.gov_json import GovJsonReader
@@ -50,11 +51,15 @@ def test_sample_import_compiles_without_language_errors_and_with_real_findings(s
     records, out, _, run = sample_import
     result = compiled(out)
     found = rules_found(result)
-    with_conditions = sum(1 for r in records if r["accept_standard"] not in ("无", "", None))
-    assert found["vague-condition"] == with_conditions  # every accept_standard text is a condition kept as text
+    conditions = sum(len(mt.conditions) for mt in result.catalog.model.matters.values())
+    assert sum(1 for r in records if r["accept_standard"] not in ("无", "", None)) == 185
+    assert conditions == 185 - 34  # 34 texts say there is no condition (无条件受理 …): kept in 备注
+    assert found["truncated-condition"] == 34  # cut off at the colon, or after the first item of a list
+    assert found["vague-condition"] == 89  # the other 28 are instructions, topics or the name again (直接申请, 按需查询办证进度)
     no_limit = sum(1 for r in records if r["handle_time"] == "无")
     assert found["missing-time-limit"] == no_limit
     assert found.get("power-without-responsibility") == len(result.catalog.model.powers)  # the export has no responsibility list
+    assert len(result.catalog.model.powers) == len({(r["CATANAME"], r["DEPT_NAME"]) for r in records if r["TASK_TYPE_TEXT"] != "公共服务"})
     assert "读取 300 条记录，跳过 0 条" in run.out
     assert len(result.catalog.model.matters) == 300
     assert len(result.catalog.model.departments) == len({r["DEPT_NAME"] for r in records})
@@ -79,8 +84,9 @@ def test_sample_round_trip_power_list(sample_import):
     records, out, build, _ = sample_import
     rows = {(r["事项名称"], r["实施主体"]): r for r in list_rows(build, "power-list")}
     shared_codes = {p["value"] for p in report(out)["problems"] if p["code"] == "shared-code"}
-    assert len(rows) == len({(r["CATANAME"], r["DEPT_NAME"]) for r in records})
-    for rec in records:
+    powers = [r for r in records if r["TASK_TYPE_TEXT"] != "公共服务"]  # a public service is no administrative power
+    assert len(rows) == len({(r["CATANAME"], r["DEPT_NAME"]) for r in powers})
+    for rec in powers:
         row = rows[(rec["CATANAME"], rec["DEPT_NAME"])]
         assert row["权力类型"] == rec["TASK_TYPE_TEXT"]
         assert row["行使层级"] == rec["matter_level"]
@@ -109,8 +115,12 @@ def test_sample_round_trip_matters(sample_import):
         assert mt["name"] == rec["TASK_NAME"]
         assert depts[mt["department"]]["name"] == rec["DEPT_NAME"]
         assert level_zh[mt["level"]] == rec["matter_level"]
-        power = doc["powers"][mt["power"]]
-        assert power["name"] == rec["CATANAME"] and m.CATEGORY_ZH[power["category"]] == rec["TASK_TYPE_TEXT"]
+        assert mt["base_code"] == rec["parentCatalogId"]
+        if rec["TASK_TYPE_TEXT"] == "公共服务":
+            assert mt["power"] is None and mt["category"] == "public_service"
+        else:
+            power = doc["powers"][mt["power"]]
+            assert power["name"] == rec["CATANAME"] and m.CATEGORY_ZH[power["category"]] == rec["TASK_TYPE_TEXT"]
         for key, field in (("statutory", "handle_time"), ("promised", "handle_time_limit")):
             assert mt["limits"][key] == _duration(rec[field]), (rec["TASK_CODE"], field)
         assert mt["visits"] == int(rec["visit_number"])
@@ -120,7 +130,10 @@ def test_sample_round_trip_matters(sample_import):
         assert mt["contact"] == (None if rec["consult_phone"] == "无" else rec["consult_phone"])
         assert mt["location"] == rec["handle_location"].removeprefix("办理地点：").strip()
         conditions = [c["text"] for c in mt["conditions"]]
-        assert conditions == ([] if rec["accept_standard"] == "无" else [rec["accept_standard"].strip()])
+        no_condition = rec["accept_standard"] == "无" or says_no_condition(rec["accept_standard"])
+        assert conditions == ([] if no_condition else [rec["accept_standard"].strip()])
+        if no_condition and rec["accept_standard"] != "无":
+            assert f"受理条件：{rec['accept_standard'].strip()}" in mt["note"]
 
 
 def test_sample_legal_bases_come_from_book_titles(sample_import):

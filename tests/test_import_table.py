@@ -174,12 +174,12 @@ def test_negative_list_type_column_and_unknown_type(tmp_path, cli):
 # ---------------------------------------------------------------- matter list
 MATTER_ROWS = [
     ["序号", "事项名称", "事项编码", "权力类型", "实施主体", "行使层级", "法定办结时限（工作日）", "承诺办结时限", "到办事现场次数", "申请材料", "服务对象", "受理条件"],
-    ["1", "食品经营许可证核发", "11330100MB0000001X4330100001000", "行政许可", "某市市场监督管理局", "市级", "20", "10(工作日)", "1",
+    ["1", "食品经营许可证核发", "11330100MB0000001R4330100001000", "行政许可", "某市市场监督管理局", "市级", "20", "10(工作日)", "1",
      "1、食品经营许可申请书\n2、营业执照复印件\n3、法定代表人身份证明", "企业法人、个体工商户", "具有与经营的食品品种、数量相适应的经营场所（《中华人民共和国食品安全法》第三十三条）"],
-    ["2", "药品零售许可", "11330100MB0000001X4330100002000", "行政许可", "某市市场监督管理局", "市级", "约7天", "5个工作日", "最多跑一次", "申请书；身份证", "企业法人", ""],
-    ["3", "", "11330100MB0000001X4330100003000", "行政许可", "某市市场监督管理局", "市级", "1", "1", "0", "", "", ""],
-    ["4", "另一事项", "11330100MB0000001X4330100001000", "行政许可", "某市市场监督管理局", "市级", "1", "1", "0", "", "", ""],
-    ["5", "户外广告设置许可", "11330100MB0000001X4330100005000", "行政许可", "某市城市管理局", "市级", "3个月", "2小时", "2", "设置申请表", "自然人", "符合规划"],
+    ["2", "药品零售许可", "11330100MB0000001R4330100002000", "行政许可", "某市市场监督管理局", "市级", "约7天", "5个工作日", "最多跑一次", "申请书；身份证", "企业法人", ""],
+    ["3", "", "11330100MB0000001R4330100003000", "行政许可", "某市市场监督管理局", "市级", "1", "1", "0", "", "", ""],
+    ["4", "另一事项", "11330100MB0000001R4330100001000", "行政许可", "某市市场监督管理局", "市级", "1", "1", "0", "", "", ""],
+    ["5", "户外广告设置许可", "11330100MB0000001R4330100005000", "行政许可", "某市城市管理局", "市级", "3个月", "2小时", "2", "设置申请表", "自然人", "符合规划"],
 ]
 
 
@@ -193,7 +193,7 @@ def test_matter_csv_in_any_common_encoding(tmp_path, cli, encoding):
     matters = {mt.name: mt for mt in model.matters.values()}
     assert set(matters) == {"食品经营许可证核发", "药品零售许可", "户外广告设置许可"}
     food = matters["食品经营许可证核发"]
-    assert food.code == "11330100MB0000001X4330100001000" and food.level == "city" and food.visits == 1
+    assert food.code == "11330100MB0000001R4330100001000" and food.level == "city" and food.visits == 1
     assert (food.limits.statutory.amount, food.limits.statutory.unit) == (20, "working_days")  # the unit is in the heading
     assert (food.limits.promised.amount, food.limits.promised.unit) == (10, "working_days")
     assert [x.name for x in food.materials] == ["食品经营许可申请书", "营业执照复印件", "法定代表人身份证明"]
@@ -207,7 +207,7 @@ def test_matter_csv_in_any_common_encoding(tmp_path, cli, encoding):
     assert ad.limits.statutory is None and (ad.limits.promised.amount, ad.limits.promised.unit) == (2, "hours")
     assert problems(out) == [(3, "bad-time"), (4, "empty-name"), (5, "duplicate-code"), (6, "bad-time")]
     text = (out / "import-report.txt").read_text(encoding="utf-8")
-    assert "第 6 行 11330100MB0000001X4330100005000：[bad-time] 时限“3个月”以月、年或周计" in text
+    assert "第 6 行 11330100MB0000001R4330100005000：[bad-time] 时限“3个月”以月、年或周计" in text
 
 
 def test_matter_workbook_with_a_two_row_heading(tmp_path, cli):

@@ -6,7 +6,9 @@ reviewer reads them so, and so do the importer and the condition checks:
 - ``says_no_condition``: the text states that there is no condition (无条件受理, 无受理条件,
   社会公众均可提出申请): the matter has no condition, nothing to make decidable;
 - ``is_not_a_condition``: an instruction or a topic, not a requirement on the applicant
-  (直接申请, 按需查询办证进度, 1.按办事指南，备齐所有材料, 民族政策法规咨询): it sets nothing to decide;
+  (直接申请, 按需查询办证进度, 1.按办事指南，备齐所有材料, 民族政策法规咨询, or the matter's own
+  name): it sets nothing to decide. A text with no word of requirement that is no topic either
+  (消防设施、器材完好有效) is a condition: it states a requirement without saying how to decide it;
 - ``is_truncated``: the text announces a list and stops (申请人应符合以下条件：): the conditions
   themselves are missing, which is a defect of its own (``truncated-condition``).
 """
@@ -33,6 +35,8 @@ _REQUIREMENT = re.compile(
     r"符合|具有|具备|取得|获得|需|须|应|满足|年满|持有|已|必须|不得|不能|未|没有|条件|资格|了|详见|为准|规定|从事|立项|属于|位于"
     r"|的(?=$|[，,。；;：:\s）)]|单位|个人|人员|企业|自然人|公民|申请人|机构|组织|纳税人|律师|项目)"
 )
+# A topic or a service rather than a requirement: 民族政策法规咨询, 群众或企业查询, 委托代办退税备案.
+_TOPIC = re.compile(r"查询|咨询|(?:方面|事项|备案|检疫|办理)[\s。．.；;]*$")
 _PUNCT = re.compile(r"[\s。．.；;！!]+$")
 _ANNOUNCES_LIST = re.compile(r"以下|下列|如下|所列")
 _ITEM = re.compile(r"(?:^|[\s；;：:。])" + _NUMBERING)
@@ -62,7 +66,7 @@ def is_not_a_condition(text: str, names: tuple[str, ...] = ()) -> bool:
         return True
     if any(bare and bare in re.sub(r"[\W_]+", "", _plain(n)) for n in names if n):
         return True
-    return _REQUIREMENT.search(t) is None
+    return _REQUIREMENT.search(t) is None and _TOPIC.search(t) is not None
 
 
 def is_truncated(text: str) -> bool:

@@ -28,15 +28,42 @@ _PUNCT = re.compile(r"[\s\"'“”‘’「」『』、，,.。:：;；!！?？\
 _TRAILING = re.compile(r"(?:原件及复印件|原件和复印件|原件或复印件|一式[0-9一二两三四五六七八九十]+份|[0-9一二两三四五六七八九十]+份|(?:" + "|".join(_SUFFIXES) + "))+$")
 
 
+# A form code in front of a form's name: A01007《税务登记证》 (the tax bureau's form numbers).
+_FORM_CODE = re.compile(r"^\s*[A-Z]\d{4,6}\s*(?=[《\u4e00-\u9fff])")
+# A bracketed qualifier saying when the material is needed, not which one: 个人委托书（通过委托认证方式的）.
+_WHEN_QUALIFIER = re.compile(r"[\(（][^()（）]{1,40}(?:的|时|者)[\)）]\s*$")
+_PART = re.compile(r"正副本|正、副本|正本|副本")
+
+
 @lru_cache(maxsize=200_000)
 def normalize_material(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
+    text = _FORM_CODE.sub("", text)
+    text = _WHEN_QUALIFIER.sub("", text).strip() or text
     text = _BRACKETED.sub("", text)
     text = _TITLE_BRACKETS.sub("", text)
     text = _PUNCT.sub("", text)
     text = text.replace("(", "").replace(")", "")
     stripped = _TRAILING.sub("", text)
     return stripped or text
+
+
+def licence_part(name: str) -> frozenset[str]:
+    """Which part of a licence a name asks for: {正}, {副} or both (正副本); an unmarked licence is its 正本.
+
+    A licence's 正本 and 副本 are two documents: a matter may ask for both. Copies and scans
+    (复印件, 扫描件) of one part are still that part.
+    """
+    found = _PART.findall(unicodedata.normalize("NFKC", name))
+    if not found:
+        return frozenset({"正"})
+    parts: set[str] = set()
+    for word in found:
+        if word in ("正副本", "正、副本"):
+            parts |= {"正", "副"}
+        else:
+            parts.add(word[0])
+    return frozenset(parts)
 
 
 class MaterialIndex:

@@ -41,7 +41,7 @@ def _hashed(prefix: str, ident: str) -> str:
 
 
 def matter_slug(matter: m.Matter) -> str:
-    """``11331100MB0000001X4331100001000`` for a plain code, else ``m-<sha1(id)[:10]>``."""
+    """``11331100MB000000164331100001000`` for a plain code, else ``m-<sha1(id)[:10]>``."""
     code = (matter.code or "").strip()
     if code and _plain(code):
         return code

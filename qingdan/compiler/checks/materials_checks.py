@@ -16,7 +16,7 @@ from .. import model as m
 from ..catalog import Catalog
 from ..diagnostics import Diagnostic, Related, Rule, Severity, diag, related
 from ..graph import cycles, journey_order, order_cycle, topological
-from ..materials import Mention
+from ..materials import Mention, licence_part
 from .common import dept_en, dept_zh, loc_key, quote_list_en, quote_list_zh
 from .registry import check
 
@@ -191,7 +191,12 @@ REPEATED = Rule(
         "A matter lists the same material twice, perhaps under two spellings (营业执照 and 营业执照复印件, "
         "or two names the project's synonym table makes one). The applicant would prepare it twice and "
         "the guide shows it twice. Keep one entry; if both the original and a copy are needed, say so "
-        "with `形式: 原件和复印件`. The finding points at the second entry."
+        "with `形式: 原件和复印件`. The finding points at the second entry.\n\n"
+        "Names are compared as in duplicate-material, and also without a form number in front "
+        "(`A01007《税务登记证》` and `A01008《税务登记证》`) and without a bracketed note of when the "
+        "material is needed (`个人委托书` and `个人委托书（通过委托认证方式的）`). A licence's 正本 and 副本 "
+        "are two documents and are not reported (`律师事务所执业许可证` and `律师事务所执业许可证副本`); "
+        "a copy or scan (复印件, 扫描件) of one of them is still that document."
     ),
     bad='事项 税务登记 "税务登记" {\n  材料 营业执照 "营业执照"\n  材料 执照复印件 "营业执照复印件"\n}\n',
     good='事项 税务登记 "税务登记" {\n  材料 营业执照 "营业执照" { 形式: 原件和复印件 }\n}\n',
@@ -204,12 +209,14 @@ def material_repeated(catalog: Catalog) -> Iterable[Diagnostic]:
     mc = catalog.material_catalog
     out = []
     for mid, mentions in mc.by_matter.items():
-        first: dict[str, Mention] = {}
+        seen: dict[str, list[Mention]] = {}
         for x in mentions:
-            if x.key not in first:
-                first[x.key] = x
-                continue
-            f = first[x.key]
+            earlier = seen.setdefault(x.key, [])
+            part = licence_part(x.material.name)
+            f = next((e for e in earlier if licence_part(e.material.name) & part), None)
+            earlier.append(x)
+            if f is None:
+                continue  # new, or another part of a licence (正本 and 副本 are two documents)
             mt = c.matters[mid]
             out.append(diag(
                 "material-repeated",
@@ -279,3 +286,93 @@ def circular_certificate(catalog: Catalog) -> Iterable[Diagnostic]:
                 rel += related(res.loc, f"事项“{n}”的结果“{res.name}”在这里定义", f"the result '{res.name}' of matter '{n}' is defined here")
         out.append(diag("circular-certificate", zh, en, primary.material.loc, related=rel))
     return out
+
+
+# ---------------------------------------------------------------- journey-order-conflict
+ORDER_CONFLICT = Rule(
+    "journey-order-conflict", "QD205", Severity.error,
+    "一件事中先办的事项需要后办（或并联）事项产出的材料",
+    "A matter of a journey needs what another matter of it produces, but runs first or in parallel",
+    group="materials",
+    explanation=(
+        "In a journey (一件事), a matter that needs the result of another matter of the same journey (its "
+        "licence or certificate) can only be handled after it. When the declared order (`先后`) runs the "
+        "matter first, or leaves the two in parallel (no path between them in `先后`), the applicant is "
+        "asked for something that does not exist yet, and parallel approval breaks down at the window.\n\n"
+        "A matter needs another's result when one of its materials is declared `来源: 产出(结果)` with "
+        "that result, or is named like it (names compared by identity, as in duplicate-material). The "
+        "finding points at the material and names the producer, its result and, when the order runs the "
+        "other way, the ordering to change. Fix: `先后: producer -> consumer`. A journey whose order has "
+        "a cycle is left to journey-over-target."
+    ),
+    bad=('事项 企业设立登记 "企业设立登记" {\n  结果 营业执照 "营业执照"\n}\n'
+         '事项 食品经营许可 "食品经营许可" {\n  材料 营业执照 "营业执照" { 来源: 产出(营业执照) }\n}\n'
+         '一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n  先后: 食品经营许可 -> 企业设立登记\n}\n'),
+    good=('事项 企业设立登记 "企业设立登记" {\n  结果 营业执照 "营业执照"\n}\n'
+          '事项 食品经营许可 "食品经营许可" {\n  材料 营业执照 "营业执照" { 来源: 产出(营业执照) }\n}\n'
+          '一件事 开办餐馆 "我要开餐馆" {\n  事项: 企业设立登记, 食品经营许可\n  先后: 企业设立登记 -> 食品经营许可\n}\n'),
+)
+
+
+@check(ORDER_CONFLICT)
+def journey_order_conflict(catalog: Catalog) -> Iterable[Diagnostic]:
+    c = catalog.model
+    mc = catalog.material_catalog
+    index = catalog.material_index
+    out = []
+    for j in c.journeys.values():
+        dag = journey_order(j)
+        if order_cycle(dag):
+            continue  # journey-over-target reports the cycle
+        members = [mid for mid in dict.fromkeys(j.matters) if mid in c.matters]
+        produces: dict[str, str] = {}  # result identity -> producing matter (first listed)
+        for mid in members:
+            res = c.matters[mid].result
+            if res is not None:
+                produces.setdefault(index.identity(res.name), mid)
+        if not produces:
+            continue
+        for mid in members:
+            for mention in mc.by_matter.get(mid, ()):
+                src = mention.material.source
+                if src.kind == "produced_by" and src.ref in c.results:
+                    producer = c.results[src.ref].matter
+                    if producer not in dag:
+                        continue  # produced outside the journey: fetched, nothing to order
+                else:
+                    producer = produces.get(mention.key)
+                if producer is None or producer == mid or nx.has_path(dag, producer, mid):
+                    continue
+                out.append(_order_conflict(c, j, dag, mention, producer))
+    return out
+
+
+def _order_conflict(c: m.CatalogModel, j: m.Journey, dag: nx.DiGraph, mention: Mention, producer: str) -> Diagnostic:
+    mid = mention.matter.id
+    res = c.matters[producer].result
+    res_name = res.name if res is not None else mention.material.name
+    reversed_order = nx.has_path(dag, mid, producer)
+    if reversed_order:
+        path = nx.shortest_path(dag, mid, producer)
+        deps = [dag.edges[a, b]["dep"] for a, b in zip(path, path[1:])]
+        how_zh = f"但“先后”让“{mid}”先于“{producer}”办理（{' → '.join(path)}）"
+        how_en = f"but the order runs '{mid}' before '{producer}' ({' -> '.join(path)})"
+    else:
+        deps = []
+        how_zh = "但“先后”没有规定两者的顺序，二者并联办理"
+        how_en = "but the order leaves the two in parallel"
+    rel: list[Related] = []
+    if res is not None:
+        rel += related(res.loc, f"事项“{producer}”的结果“{res.name}”在这里定义", f"the result '{res.name}' of matter '{producer}' is defined here")
+    for dep in deps:
+        rel += related(dep.loc, f"先后关系 {dep.before} → {dep.after} 在这里", f"the ordering {dep.before} -> {dep.after} is here")
+    rel += related(j.loc, f"一件事“{j.id}”在这里定义", f"journey '{j.id}' is defined here")
+    return diag(
+        "journey-order-conflict",
+        f"在一件事“{j.id}”中，事项“{mid}”（部门{dept_zh(c, mention.matter.department)}）需要事项“{producer}”（部门{dept_zh(c, c.matters[producer].department)}）"
+        f"产出的“{res_name}”，{how_zh}，申请时该材料还不存在；请写“先后: {producer} → {mid}”",
+        f"in journey '{j.id}', matter '{mid}' (department {dept_en(mention.matter.department)}) needs '{res_name}', which matter '{producer}' "
+        f"(department {dept_en(c.matters[producer].department)}) produces, {how_en}: it does not exist yet when '{mid}' is applied for; "
+        f"write '先后: {producer} -> {mid}'",
+        mention.material.loc, related=rel, suggestion=f"先后: {producer} -> {mid}",
+    )
