@@ -228,10 +228,10 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
             d = c.departments.get(did)
             if d is not None:
                 rel += related(d.loc, f"部门“{did}”在这里定义", f"department '{did}' is defined here")
-        d = diag("overlapping-authority", zh, en, last.node.loc, related=rel)
+        finding = diag("overlapping-authority", zh, en, last.node.loc, related=rel)
         if all(_is_query(pt.node.name) for pt in cell):
-            d.severity = Severity.warning  # an information query offered twice: worth a look, not an error
-        out.append(d)
+            finding.severity = Severity.warning  # an information query offered twice: worth a look, not an error
+        out.append(finding)
     return out
 
 
