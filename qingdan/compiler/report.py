@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .. import __version__
 from .diagnostics import RULES, Diagnostic, Loc, Rule, Severity
 from .rule_docs import rule_markdown
+from .text import one_line, xml_text
 
 FORMAT_VERSION = "1.0"
 SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
@@ -47,19 +48,6 @@ def _source_line(files: dict, d: Diagnostic) -> list[str]:
     pad = " " * (len(gutter) - 2) + "| "
     under = " " * _width(line[:start]) + "^" * max(1, _width(line[start:end]))
     return [gutter + line, pad + under]
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def one_line(text: str) -> str:
-    """``text`` with every control, line-separator and bidi character shown as an escape.
-
-    A name may hold a line break (a ``\\n`` escape in a string); printed raw, the next line
-    could pass for a finding or a CI workflow command such as ``::error``.
-    """
-    return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
 def render_text(diags: list[Diagnostic], files: dict, lang: str = "zh", summary: bool = True) -> str:
@@ -326,12 +314,12 @@ def render_junit(diags: list[Diagnostic], files: dict, lang: str = "zh") -> str:
         if errors:
             failures += 1
             text = "\n".join(f"{d.loc.line}:{d.loc.col} [{d.code} {d.rule}] {d.message(lang)}" for d in errors if d.loc)
-            body += f"<failure message={quoteattr(f'{len(errors)} error(s)')} type=\"qingdan\">{escape(text)}</failure>"
+            body += f"<failure message={quoteattr(f'{len(errors)} error(s)')} type=\"qingdan\">{escape(xml_text(text))}</failure>"
         others = [d for d in ds if d.severity != Severity.error]
         if others:
             text = "\n".join(f"{d.loc.line}:{d.loc.col} {d.severity.value} [{d.code} {d.rule}] {d.message(lang)}" for d in others if d.loc)
-            body += f"<system-out>{escape(text)}</system-out>"
-        cases.append(f'  <testcase classname="qingdan.check" name={quoteattr(f)}>{body}</testcase>')
+            body += f"<system-out>{escape(xml_text(text))}</system-out>"
+        cases.append(f'  <testcase classname="qingdan.check" name={quoteattr(xml_text(f))}>{body}</testcase>')
     head = f'<testsuite name="qingdan check" tests="{len(cases)}" failures="{failures}" errors="0">'
     return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n"
 
