@@ -27,7 +27,7 @@ import yaml
 
 from ...compiler import Catalog
 from ...compiler.text import Text
-from .markup import html_text
+from ..markup import html_text
 
 SITE_ASSETS = Path(__file__).parent / "assets"
 MERMAID_JS = "assets/javascripts/mermaid.min.js"

@@ -33,11 +33,11 @@ from ..dmn import write_matter_decisions
 from ..exports import catalog_json
 from ..forms import dumps, journey_form, matter_form
 from ..guides import journey_guide_markdown, matter_guide_markdown
+from ..markup import html_text, safe_title
 from ..paths import department_slugs
 from ..paths import journey_slugs as _journey_slugs
 from ..paths import matter_slugs as _matter_slugs
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
-from .markup import html_text, safe_title
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
 from .writer import NavLimits, SiteWriter
@@ -186,8 +186,8 @@ def _matter(site: SiteWriter, mid: str) -> None:
     mt = catalog.matter(mid)
     slug = site.mslugs[mid]
     page = f"matters/{slug}.md"
-    # Rendered again rather than taken from the build's guides/: the site escapes for its
-    # own Markdown extensions (site/markup.md_text), which the published guides do not have.
+    # Rendered again rather than taken from the build's guides/: the site's guide templates
+    # (``site.guides``) add the site's links and page layout.
     guide_text = matter_guide_markdown(catalog, mid, version=site.version, date=site.date, env=site.guides)
 
     form_cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}

@@ -19,7 +19,7 @@ from ...compiler import Catalog
 from ...compiler.diagnostics import Diagnostic
 from ..context import Write
 from ..guides import GuideTemplates, template_dir
-from .markup import link, md_join, md_text, safe_title, url
+from ..markup import link, md_join, md_text, safe_title, url
 
 SITE_TEMPLATES = Path(__file__).parent / "templates"
 # Above these counts, pages are reached from their index pages only, not listed in the
