@@ -59,3 +59,26 @@ def test_test_report_and_junit_escape_names(tmp_path):
     junit = tmp_path / "junit.xml"
     run_cli("test", str(root), "--junit", str(junit))
     ElementTree.parse(junit)  # well-formed despite U+0001 in a name
+
+
+def test_a_long_source_line_is_cut_around_the_finding():
+    from qingdan.compiler import compile as compile_project
+    from qingdan.compiler.report import SHOWN_CHARS, render_text
+
+    result = compile_project({"b.qd": '部门 甲 "' + "x" * 300_000 + '" { 层级: 市; 乱写: 1 }\n'})
+    text = render_text(result.diagnostics, result.files)
+    source, under = text.splitlines()[1:3]
+    assert len(source) < SHOWN_CHARS + 20 and source.startswith("    1 | …") and source.endswith("乱写: 1 }")
+    caret = under.index("^")
+    shown = source[len("    1 | "):]
+    width = sum(2 if ord(c) > 0x2e80 else 1 for c in shown[: shown.index("乱写")])  # 乱写 and ： are wide
+    assert caret - len("      | ") == width and under.count("^") == 4
+
+
+def test_a_source_line_holding_a_control_character_is_shown_escaped():
+    from qingdan.compiler import compile as compile_project
+    from qingdan.compiler.report import render_text
+
+    result = compile_project({"c.qd": '部门 甲 "标题\x1b[31m红" { 层级: 市 }\n'})
+    text = render_text(result.diagnostics, result.files)
+    assert "\x1b" not in text and "\\u001b[31m" in text
