@@ -540,7 +540,13 @@ class _MatterRun:
     def condition(self, cond: m.Condition) -> _Result:
         done = self.conds.get(cond.id)
         if done is not None:
-            return done
+            if done[2] is None or not done[2].children:
+                return done
+            # Explained where it was first met: written out again, conditions built on conditions
+            # would double the explanation at each level.
+            seen = self.w.say("判定同上", "as decided above")
+            again = done[2].model_copy(update={"children": [], "detail": f"{done[2].detail}{self.w.say('；', '; ')}{seen}" if done[2].detail else seen})
+            return done[0], done[1], again
         w = self.w
         basis = self.ev.basis(cond.basis) if self.trace else []
         result: _Result
