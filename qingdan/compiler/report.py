@@ -25,7 +25,7 @@ from .rule_docs import rule_markdown
 from .text import one_line, xml_text
 
 FORMAT_VERSION = "1.0"
-SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
+SCHEMA_ID = "urn:qingdan:schemas:diagnostics-1.0"
 
 _SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 

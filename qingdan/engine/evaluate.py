@@ -57,7 +57,7 @@ TargetKind = Literal["matter", "journey"]
 NodeKind = Literal["decision", "matter", "conditions", "condition", "test", "all", "any", "not",
                    "materials", "material", "time", "journey"]
 DECISION_FORMAT = "1.0"
-DECISION_SCHEMA_ID = f"https://qingdan.invalid/schemas/decision-{DECISION_FORMAT}.schema.json"
+DECISION_SCHEMA_ID = f"urn:qingdan:schemas:decision-{DECISION_FORMAT}"
 
 _OUT: dict[bool | None, Outcome] = {True: "yes", False: "no", None: "undetermined"}
 
