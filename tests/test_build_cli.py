@@ -271,6 +271,7 @@ def test_progress_bar_only_on_a_terminal_and_never_when_quiet(tmp_path, monkeypa
         main()
     assert e.value.code == 0
     assert "\x1b[" in tty.buf.getvalue(), "a rich progress bar is drawn on a terminal"
+    assert "生成办事指南" in tty.buf.getvalue() and "生成数据导出" in tty.buf.getvalue(), "the bar names the step it is in"
     quiet = _Tty()
     monkeypatch.setattr(sys, "stderr", quiet)
     monkeypatch.setattr(sys, "argv", ["qingdan", "build", "--no-site", str(FIXTURE), "--out", str(out), "--quiet"])
