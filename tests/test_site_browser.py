@@ -213,6 +213,7 @@ def test_search_for_business_licence_finds_the_matters_that_ask_for_it(page, sit
             unrelated.add(slug)
     assert unrelated, "some matters have nothing to do with 营业执照"
     assert not (found & unrelated)
+    assert not [p for p in paths if p.startswith("/checks/")], "the check rules' pages are not searched"
     first = next(p for p in paths if p.startswith("/matters/"))
     page.goto(base + first)
     assert "营业执照" in page.locator("article").inner_text()

@@ -40,7 +40,7 @@ from ..paths import matter_slugs as _matter_slugs
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
-from .writer import NavLimits, SiteWriter
+from .writer import NavLimits, SiteWriter, front_matter
 
 HOME_JOURNEY_ROWS = 50  # the home page lists this many journeys; the journeys page lists all
 LIST_PAGES = (("power", "权力清单", "lists/power.md"), ("responsibility", "责任清单", "lists/responsibility.md"),
@@ -49,6 +49,7 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": 
 _HIDDEN_COLUMNS = {"标识", "权力标识"}
 
 Nav = list[Any]  # mkdocs navigation entries: {title: page} or {title: [entries]}
+NOT_SEARCHED = {"search": {"exclude": True}}  # the check rules' pages: the search finds the catalog, not the tool's manual
 
 
 def write_site_project(catalog: Catalog, write: Write, *, version: str | None = None, date: str | None = None,
@@ -296,9 +297,9 @@ def _checks(site: SiteWriter) -> Nav:
     nav_rules: Nav = []
     for r in rules:
         page = f"checks/rules/{r.name}.md"
-        site.write(f"docs/{page}", rule_markdown(r, "zh"))
+        site.write(f"docs/{page}", front_matter(NOT_SEARCHED) + rule_markdown(r, "zh"))
         nav_rules.append({f"{r.code} {r.name}": page})
-    site.page("checks/index.md", "checks.md.j2", rules=[
+    site.page("checks/index.md", "checks.md.j2", front=NOT_SEARCHED, rules=[
         {"code": r.code, "name": r.name, "link": site.link("checks/index.md", f"checks/rules/{r.name}.md"),
          "severity": SEVERITY_ZH[severities.get(r.name, r.severity.value)], "summary": r.summary_zh, "group": r.group}
         for r in rules])
