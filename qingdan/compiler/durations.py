@@ -1,8 +1,10 @@
 """Time arithmetic for limits, steps and journeys: every duration in working days.
 
 Statutory limits, promised limits and step times are written in working days
-(工作日), natural days (自然日) or hours (小时). To compare or add them, qingdan
-converts everything to working days by one documented rule:
+(工作日), natural days (自然日) or hours (小时); ``天``/``日`` without saying which
+(unit ``days``) count as natural days, and the check ambiguous-day-unit warns about
+them. ``承诺: 即办`` is a promised limit of 0 working days. To compare or add them,
+qingdan converts everything to working days by one documented rule:
 
 - 1 working day = 8 hours;
 - without a holiday calendar, 7 natural days = 5 working days;
