@@ -458,8 +458,10 @@ class _MatterStatic:
         days, basis_kind = matter_time(matter, clock)
         limits = matter.limits
         self.time = TimeLimit.model_construct(
-            statutory=_duration_text(limits.statutory, w), statutory_days=_days(clock.working_days(limits.statutory)),
-            promised=_duration_text(limits.promised, w), promised_days=_days(clock.working_days(limits.promised)),
+            statutory=_duration_text(limits.statutory, w) or (w.say("无", "none") if limits.statutory_none else None),
+            statutory_days=_days(clock.working_days(limits.statutory)),
+            promised=w.say("即办", "on the spot") if limits.on_the_spot else _duration_text(limits.promised, w),
+            promised_days=_days(clock.working_days(limits.promised)),
             working_days=_days(days), basis=cast("TimeBasis | None", basis_kind), critical_path=[], serial_days=None, target_days=None,
         )
         self.steps = [StepItem.model_construct(

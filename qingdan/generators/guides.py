@@ -223,10 +223,17 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
             "steps": [
                 {"name": s.name, "department": catalog.department_name(s.department) or "—",
                  "duration": d.duration_text(s.duration)}
-                for s in mt.steps
+                for s in mt.steps if not s.outside_limit
             ],
-            "statutory": d.duration_text(mt.limits.statutory),
-            "promised": d.duration_text(mt.limits.promised),
+            # 特别程序: steps the time limit does not count (行政许可法 第四十五条), with their basis
+            "special_steps": [
+                {"name": s.name, "department": catalog.department_name(s.department) or "—",
+                 "duration": d.duration_text(s.duration), "basis": d.citations_text(catalog, s.basis) or "—"}
+                for s in mt.steps if s.outside_limit
+            ],
+            "statutory": d.statutory_text(mt.limits),
+            "promised": d.promised_text(mt.limits),
+            "handling_type": d.handling_type_text(mt.limits),
             "time_total": days_zh(days) if days is not None and how == "steps" else "",
             "fee": d.fee_text(mt.fee),
             "channels": d.channels_text(mt.channels),

@@ -146,8 +146,8 @@ def _departments(site: SiteWriter, in_nav: bool) -> Nav:
         for mt in matters_of.get(did, []):
             matters.append({
                 "name": mt.name, "link": site.link(page, f"matters/{site.mslugs[mt.id]}.md"), "code": mt.code or "未注明",
-                "level": d.level_text(mt.level), "promised": d.duration_text(mt.limits.promised),
-                "statutory": d.duration_text(mt.limits.statutory), "visits": d.visits_text(mt.visits),
+                "level": d.level_text(mt.level), "promised": d.promised_text(mt.limits),
+                "statutory": d.statutory_text(mt.limits), "visits": d.visits_text(mt.visits),
                 "materials": len(mt.materials),
             })
         site.page(
