@@ -26,7 +26,7 @@ from qingdan.highlight import QingdanLexer
 
 LEXER = QingdanLexer()
 GRAMMAR_FILE = REPO / "editors" / "vscode" / "syntaxes" / "qd.tmLanguage.json"
-EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.qd"))
+EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.qd")) + sorted((REPO / "editors" / "vscode" / "tests").glob("*.test.qd"))
 
 
 def tokens(text: str) -> list[tuple[object, str]]:
@@ -46,7 +46,7 @@ def test_there_are_example_files():
     assert len(EXAMPLE_FILES) >= 20
 
 
-@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: str(p.relative_to(REPO)))
 def test_every_example_file_lexes_without_an_error_token(path):
     text = path.read_text(encoding="utf-8")
     errors = [(v, text[:i].count("\n") + 1) for i, t, v in LEXER.get_tokens_unprocessed(text) if t in Error]
