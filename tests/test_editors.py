@@ -202,4 +202,5 @@ def test_every_editor_in_the_docs_starts_qingdan_lsp():
     manifest = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
     assert set(json.loads(vscode)) <= set(manifest["contributes"]["configuration"]["properties"])
     (build,) = [b for b in _blocks("sh") if "vsce" in b]
-    assert "npm ci" in build and "vsce package --allow-missing-repository" in build and "code --install-extension" in build
+    assert "npm ci" in build and "vsce@3.9.2 package --allow-missing-repository" in build and "code --install-extension" in build
+    assert "vsce@3.9.2" in (REPO / ".ci" / "run").read_text(encoding="utf-8")  # the version the tests package with
