@@ -105,6 +105,12 @@ def test_strict_build_makes_every_page(built, catalog):
         assert (site / page / "index.html").is_file()
 
 
+def test_rule_examples_on_the_site_are_highlighted_as_rule_files(built):
+    page = (built / "site" / "checks" / "rules" / "circular-certificate" / "index.html").read_text(encoding="utf-8")
+    for span in ('<span class="kd">事项</span>', '<span class="nc">甲</span>', '<span class="k">来源</span>', '<span class="nb">产出</span>'):
+        assert span in page, span
+
+
 def test_built_pages_request_nothing_from_other_hosts(built):
     for page in (built / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")

@@ -361,7 +361,8 @@ def _site_markdown():
 
 
 # md_text was written for these extensions; enabling another one means checking what it makes special
-ESCAPED_FOR = {"tables", "attr_list", "md_in_html", "admonition", "toc", "pymdownx.superfences"}
+# (pymdownx.highlight colours fenced and indented code, both of which md_text already escapes)
+ESCAPED_FOR = {"tables", "attr_list", "md_in_html", "admonition", "toc", "pymdownx.highlight", "pymdownx.superfences"}
 
 # Where the templates put catalog text, with the elements and attributes the template itself makes.
 CONTEXTS = (

@@ -92,6 +92,7 @@ def mkdocs_config(catalog: Catalog, nav: list[Any], version: str, date: str | No
             "md_in_html",
             "admonition",
             {"toc": {"permalink": False}},
+            "pymdownx.highlight",  # ```qd fences (the rule pages' examples): qingdan's Pygments lexer
             {"pymdownx.superfences": {"custom_fences": [{"name": "mermaid", "class": "mermaid", "format": _FenceFormat()}]}},
         ],
         "extra_javascript": [MERMAID_JS],
