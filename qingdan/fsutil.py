@@ -1,6 +1,7 @@
 """Atomic file output: a failed or killed run leaves the previous good output in place.
 
-``atomic_write`` writes one file through a temporary file and a rename. ``atomic_directory``
+``atomic_write`` writes one file through a temporary file and a rename; ``atomic_create``
+writes a new file the same way but never replaces one that exists. ``atomic_directory``
 builds a whole directory beside its target and swaps it in with two renames:
 
 1. the old target is renamed to ``.NAME.old-PID``;
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -40,6 +42,38 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_create(path: str | Path, data: str | bytes) -> bool:
+    """Write ``data`` to a new file ``path`` atomically; never replaces a file: False when ``path`` exists.
+
+    The text goes to a temporary file, which is then hard-linked to ``path`` (the link fails
+    if ``path`` exists, even when it appeared a moment ago). Where hard links are not
+    supported, the file is created exclusively and written in place.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # a new file's usual mode (the umask applies)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        try:
+            os.link(tmp, path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here: exclusive creation instead
+            try:
+                with open(path, "xb") as fh:
+                    fh.write(raw)
+            except FileExistsError:
+                return False
+            return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _alive(pid: int) -> bool:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -199,10 +202,39 @@ def test_a_script_in_a_name_is_escaped_in_every_guide(tmp_path):
 
 
 def test_markdown_syntax_in_names_is_escaped():
-    from qingdan.generators.guides import md_escape
+    from qingdan.generators.guides import md_text
 
-    assert md_escape("a|b *c* [d](e) `f` #g") == r"a\|b \*c\* \[d\](e) \`f\` \#g"
-    assert md_escape("<b>&") == "&lt;b&gt;&amp;"
+    assert md_text("a|b *c* [d](e) `f` #g") == r"a\|b \*c\* \[d\](e) \`f\` \#g"
+    assert md_text("<b>&") == "&lt;b&gt;&amp;"
+    assert md_text("x {: onclick=y } ~~z~~") == r"x \{: onclick=y \} &#126;&#126;z&#126;&#126;"
+
+
+ATTR_PAYLOAD = "{: onfocus=alert(1) autofocus tabindex=1 }"
+
+
+def test_published_guides_are_inert_under_attr_list_and_commonmark(tmp_path):
+    """A portal may render guides/*.md with attr_list (Python-Markdown) or as CommonMark:
+    a title ending in an attr_list block, or holding ~~strike~~, stays text under both."""
+    import markdown
+    from markdown_it import MarkdownIt
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURE, root)
+    for qd in root.glob("*.qd"):
+        text = qd.read_text(encoding="utf-8")
+        text = re.sub(r'^(事项 \S+ )"([^"]*)"', lambda m: f'{m.group(1)}"{m.group(2)} ~~删~~ {ATTR_PAYLOAD}"', text, flags=re.M)
+        qd.write_text(text, encoding="utf-8")
+    r = run_cli("build", str(root), "--out", str(tmp_path / "out"), "--no-site")
+    assert r.code == 0, r.output
+    guides = sorted((tmp_path / "out" / "guides").rglob("*.md"))
+    assert guides
+    for g in guides:
+        source = g.read_text(encoding="utf-8")
+        for html in (markdown.markdown(source, extensions=["attr_list", "tables", "md_in_html"]), MarkdownIt("commonmark").enable("table").render(source)):
+            assert "onfocus=" not in html.replace("{: onfocus=", ""), g  # only the literal text, never an attribute
+            assert "<del>" not in html and "<s>" not in html, g
+            if g.parent.name == "matters":  # a matter's guide shows its title as written
+                assert "~~删~~ {: onfocus=alert(1) autofocus tabindex=1 }" in unescape(html), g
 
 
 class _Tty:
@@ -239,6 +271,7 @@ def test_progress_bar_only_on_a_terminal_and_never_when_quiet(tmp_path, monkeypa
         main()
     assert e.value.code == 0
     assert "\x1b[" in tty.buf.getvalue(), "a rich progress bar is drawn on a terminal"
+    assert "生成办事指南" in tty.buf.getvalue() and "生成数据导出" in tty.buf.getvalue(), "the bar names the step it is in"
     quiet = _Tty()
     monkeypatch.setattr(sys, "stderr", quiet)
     monkeypatch.setattr(sys, "argv", ["qingdan", "build", "--no-site", str(FIXTURE), "--out", str(out), "--quiet"])

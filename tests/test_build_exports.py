@@ -113,7 +113,7 @@ def test_cpsv_ap_service_carries_cost_time_requirements_and_evidence():
     service = nodes["urn:qingdan:service:11331100MB0000006M4331100006000"]
     cost = nodes[service["cv:hasCost"]["@id"]]
     assert cost["cv:hasValue"] == {"@type": "xsd:double", "@value": "20.0"}
-    assert service["cv:processingTime"] == {"@type": "xsd:duration", "@value": "P5D"}
+    assert service["cv:processingTime"] == {"@type": "xsd:duration", "@value": "P0D"}  # 承诺: 即办, handled on the spot
     food = nodes["urn:qingdan:service:11331100MB000000164331100001000"]
     assert len(food["cv:holdsRequirement"]) == 3 and len(food["cpsv:hasInput"]) == 7
     assert nodes[food["cpsv:produces"]["@id"]]["dct:title"]["@value"] == "食品经营许可证"

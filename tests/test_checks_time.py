@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from checks_support import TOML, compile_snippet, found, journey, matter, places, semantic, where
+from checks_support import TOML, compile_snippet, found, journey, matter, places, power, semantic, where
 
 from qingdan.compiler.durations import Clock, working_day_ratio
 from qingdan.compiler.graph import critical_path, journey_order, order_cycle
@@ -49,6 +49,131 @@ def test_matter_without_statutory_limit(tmp_path):
 def test_near_miss_statutory_limit_in_natural_days(tmp_path):
     src = matter("按自然日计", "甲局", limits="时限 { 法定: 30 自然日 }")
     assert semantic(compile_snippet(tmp_path, src)) == []
+
+
+# ---------------------------------------------------------------- time limits by kind of matter
+def _of(category: str, mid: str, limits: str, body: str = "") -> str:
+    """A matter implementing its own power of ``category``."""
+    return power(f"{mid}权", fields=f"  类别: {category}\n") + matter(mid, power_id=f"{mid}权", limits=limits, body=body)
+
+
+def test_public_services_need_no_statutory_limit_and_may_say_none(tmp_path):
+    src = (_of("公共服务", "查询", "时限 { 法定: 无; 承诺: 即办 }") + _of("公共服务", "打印", "时限 { 承诺: 3 工作日 }")
+           + _of("行政奖励", "表彰", "时限 { 法定: 无; 承诺: 30 工作日 }") + _of("其他行政权力", "备案", "时限 { 承诺: 即办 }"))
+    r = compile_snippet(tmp_path, src)
+    assert semantic(r) == []
+    limits = r.catalog.model.matters["查询"].limits
+    assert limits.statutory_none and limits.statutory is None and limits.on_the_spot and limits.promised == Duration(amount=0, unit="working_days")
+
+
+def test_licensing_and_penalty_limits_are_set_by_law_so_none_is_an_error(tmp_path):
+    src = (_of("行政许可", "许可无", "时限 { 法定: 无; 承诺: 10 工作日 }") + _of("行政许可", "许可缺", "时限 { 承诺: 10 工作日 }")
+           + _of("行政处罚", "处罚无", "时限 { 法定: 无 }"))
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-time-limit") == sorted([("a.qd", *where(src, "无; 承诺: 10")), ("a.qd", *where(src, "时限 { 承诺: 10")),
+                                                      ("a.qd", *where(src, "无 }"))])
+    texts = {d.message_zh.split("”")[0]: d.message_zh for d in found(r, "missing-time-limit")}
+    assert "行政许可法第四十二条" in texts["行政许可事项“许可无"] and "不能写“无”" in texts["行政许可事项“许可无"]
+    assert "行政处罚法第六十条" in texts["行政处罚事项“处罚无"]
+    assert "no-time-limit" not in {d.rule for d in r.diagnostics}  # reported once, as the error
+
+
+def test_decisions_must_state_their_limit_but_may_say_none(tmp_path):
+    src = (_of("行政确认", "确认缺", "") + _of("行政确认", "确认无", "时限 { 法定: 无; 承诺: 5 工作日 }")
+           + _of("行政给付", "给付缺", "时限 { 承诺: 5 工作日 }") + _of("行政裁决", "裁决有", "时限 { 法定: 60 自然日 }"))
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-time-limit") == sorted([("a.qd", *where(src, "确认缺 \"")), ("a.qd", *where(src, "时限 { 承诺: 5"))])
+    assert all("法定: 无" in d.message_zh and "statutory: none" in d.message_en for d in found(r, "missing-time-limit"))
+
+
+def test_a_matter_with_no_limit_at_all_is_a_warning_not_an_error(tmp_path):
+    src = (_of("公共服务", "无无", "时限 { 法定: 无 }") + _of("公共服务", "全无", "")
+           + _of("行政确认", "确认无无", "时限 { 法定: 无 }") + _of("公共服务", "有承诺", "时限 { 法定: 无; 承诺: 2 工作日 }"))
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "no-time-limit") == sorted([("a.qd", *where(src, "时限 { 法定: 无 }")), ("a.qd", *where(src, "全无 \"")),
+                                                 ("a.qd", *where(src, "时限 { 法定: 无 }", 2))])
+    assert {d.severity.value for d in found(r, "no-time-limit")} == {"warning"} and not found(r, "missing-time-limit")
+    assert "承诺: 即办" in found(r, "no-time-limit")[0].message_zh
+
+
+def test_limit_words_are_checked_where_they_are_written(tmp_path):
+    src = _of("行政许可", "错写", "时限 { 法定: 即办; 承诺: 无 }") + _of("公共服务", "错词", "时限 { 法定: 无限 }")
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "invalid-value") == sorted([("a.qd", *where(src, "即办;")), ("a.qd", *where(src, "无 }")), ("a.qd", *where(src, "无限"))])
+    msgs = [d.message_zh for d in found(r, "invalid-value")]
+    assert any("承诺: 即办" in x for x in msgs) and any("删去这一行" in x for x in msgs) and any("或“无”" in x for x in msgs)
+    assert not found(r, "missing-time-limit") and not found(r, "no-time-limit")  # no second finding for a value already reported
+
+
+def test_english_keywords_say_none_and_on_the_spot(tmp_path):
+    src = _of("公共服务", "英文", "limits { statutory: none; promised: on_the_spot }")
+    r = compile_snippet(tmp_path, src)
+    limits = r.catalog.model.matters["英文"].limits
+    assert semantic(r) == [] and limits.statutory_none and limits.on_the_spot
+
+
+# ---------------------------------------------------------------- ambiguous-day-unit
+def test_days_without_saying_which_are_ambiguous_everywhere(tmp_path):
+    src = (_of("行政许可", "许可天", "时限 { 法定: 20 天; 承诺: 10 工作日 }", body="  步骤 审查 { 用时: 3 日 }\n")
+           + _of("公共服务", "服务天", "时限 { 承诺: 5 days }")
+           + journey("一件事天", ["许可天", "服务天"], "  目标: 30 天\n"))
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "ambiguous-day-unit") == sorted([("a.qd", *where(src, "20 天")), ("a.qd", *where(src, "3 日")),
+                                                      ("a.qd", *where(src, "5 days")), ("a.qd", *where(src, "30 天"))])
+    by_line = {d.loc.line: d for d in found(r, "ambiguous-day-unit")}
+    licensing = by_line[where(src, "20 天")[0]]
+    assert "行政许可法第八十二条" in licensing.message_zh and "“20 工作日”" in licensing.message_zh
+    assert "“5 工作日”或“5 自然日”" in by_line[where(src, "5 days")[0]].message_zh
+    assert {d.severity.value for d in found(r, "ambiguous-day-unit")} == {"warning"}
+    # counted as natural days meanwhile: 20 天 = 100/7 working days, so the promise of 10 fits
+    assert r.catalog.clock.working_days(r.catalog.model.matters["许可天"].limits.statutory) == Fraction(100, 7)
+
+
+def test_working_and_natural_days_are_silent(tmp_path):
+    src = _of("行政许可", "明确", "时限 { 法定: 20 工作日; 承诺: 14 自然日 }", body="  步骤 审查 { 用时: 3 个自然日 }\n")
+    assert semantic(compile_snippet(tmp_path, src)) == []
+
+
+# ---------------------------------------------------------------- steps outside the limit (特别程序)
+def test_steps_marked_outside_the_limit_are_left_out_of_the_sum(tmp_path):
+    steps = ("  步骤 受理 { 用时: 1 工作日 }\n  步骤 听证 { 用时: 20 工作日; 不计时限: 是; 依据: 示例法.第三条 }\n"
+             "  步骤 决定 { 用时: 2 工作日 }\n")
+    src = _of("行政许可", "听证许可", "时限 { 法定: 20 工作日; 承诺: 5 工作日 }", body=steps)
+    r = compile_snippet(tmp_path, src)
+    assert semantic(r) == []
+    assert [st.outside_limit for st in r.catalog.model.matters["听证许可"].steps] == [False, True, False]
+
+
+def test_an_unmarked_special_procedure_counts_and_the_message_says_it_could_be_marked(tmp_path):
+    steps = "  步骤 受理 { 用时: 1 工作日 }\n  步骤 专家评审 { 用时: 10 工作日 }\n  步骤 公示 { 用时: 5 工作日; 不计时限: 是; 依据: 示例法.第三条 }\n"
+    src = _of("行政许可", "评审许可", "时限 { 法定: 20 工作日; 承诺: 5 工作日 }", body=steps)
+    r = compile_snippet(tmp_path, src)
+    (d,) = found(r, "steps-exceed-limit")
+    assert "11个工作日" in d.message_zh and "“专家评审”" in d.message_zh and "行政许可法第四十五条" in d.message_zh
+    assert "已不计入：公示" in d.message_zh and "outside_limit: true" in d.message_en
+
+
+def test_a_step_outside_the_limit_needs_its_legal_basis(tmp_path):
+    src = _of("行政许可", "无据", "时限 { 法定: 20 工作日 }", body="  步骤 鉴定 { 用时: 5 工作日; 不计时限: 是 }\n")
+    r = compile_snippet(tmp_path, src)
+    assert places(r, "missing-legal-basis") == [("a.qd", *where(src, "鉴定"))]
+    assert "不计入时限" in found(r, "missing-legal-basis")[0].message_zh
+
+
+def test_on_the_spot_steps_must_fit_in_one_working_day(tmp_path):
+    fits = _of("公共服务", "当场", "时限 { 法定: 无; 承诺: 即办 }", body="  步骤 受理 { 用时: 2 小时 }\n  步骤 办结 { 用时: 6 小时 }\n")
+    over = _of("公共服务", "拖延", "时限 { 法定: 无; 承诺: 即办 }", body="  步骤 受理 { 用时: 1 工作日 }\n  步骤 办结 { 用时: 1 小时 }\n")
+    r = compile_snippet(tmp_path, fits + over)
+    assert places(r, "steps-exceed-limit") == [("a.qd", *where(fits + over, "即办", 2))]
+    assert "即办" in found(r, "steps-exceed-limit")[0].message_zh
+
+
+def test_on_the_spot_matters_take_no_time_in_a_journey(tmp_path):
+    src = (_of("公共服务", "即办甲", "时限 { 法定: 无; 承诺: 即办 }") + _of("行政许可", "许可乙", "时限 { 法定: 20 工作日; 承诺: 5 工作日 }")
+           + journey("串联", ["即办甲", "许可乙"], "  先后: 即办甲 -> 许可乙\n  目标: 5 工作日\n"))
+    r = compile_snippet(tmp_path, src)
+    assert semantic(r) == []
+    assert r.catalog.journey_figures("串联").critical_days == 5
 
 
 # ---------------------------------------------------------------- promised-exceeds-statutory

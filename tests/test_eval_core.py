@@ -93,6 +93,15 @@ def test_steps_time_limit_and_visits(catalog):
     assert (d.time_limit.working_days, d.time_limit.basis) == (0.5, "steps")  # 4 hours
 
 
+def test_no_statutory_limit_and_on_the_spot_are_said_as_such():
+    src = '权力 查询 "记录查询" { 类别: 公共服务 }\n事项 记录查询 "记录查询" {\n  权力: 查询\n  时限 { 法定: 无; 承诺: 即办 }\n}\n'
+    cat = compile_project({"a.qd": src}).catalog
+    d = evaluate(cat, "记录查询", {})
+    assert (d.time_limit.promised, d.time_limit.statutory, d.time_limit.working_days, d.time_limit.basis) == ("即办", "无", 0.0, "promised")
+    assert "办结时限：承诺 即办（法定 无）" in render_decision(d, "zh")
+    assert evaluate(cat, "记录查询", {}, lang="en").time_limit.promised == "on the spot"
+
+
 def test_a_journey_merges_materials_and_takes_the_critical_path(catalog):
     facts = {**FOOD_OK, "注册资本": 10, "名称已申报": True}
     d = evaluate(catalog, "开餐馆", facts)

@@ -133,6 +133,8 @@ def test_every_reserved_word_and_symbol_tokenizes_alike():
     "x: a ≥ 1, a = b, a != 2024-01-01, a 不小于 \"1\", a 低于 5 元",
     "部门 a; 部门 b \"B\"; 部门 \"C\"; 部门 d \"D\": 1, 2; 部门 \"E\": 1; 部门 {}; 部门 f {}; 部门 \"G\" {}",
     "x\t:\f1\r\n;;\n",
+    "时限 { 法定: 无; 承诺: 即办 }; limits { statutory: none; promised: on_the_spot }",
+    "x: 20 天, 3 日, 5 days, 2 个自然日, 4 workdays; 步骤 听证 { 不计时限: 是; 依据: 行政许可法.第四十五条 }",
     "",
     "# only a comment",
     # rejected by both

@@ -59,6 +59,23 @@ def test_keyword_translation_round_trip(tmp_path):
     assert model_without_locations(a) == model_without_locations(b) == model_without_locations(c)
 
 
+def test_time_limit_words_and_the_day_unit_translate_both_ways(tmp_path):
+    src = ('法规 许可法 "中华人民共和国行政许可法" { 条款 第四十五条 }\n'
+           '事项 x "某服务" {\n  时限 { 法定: 无; 承诺: 即办 }\n'
+           '  步骤 听证 { 用时: 20 天; 不计时限: 是; 依据: 许可法.第四十五条 }\n  步骤 受理 { 用时: 2 自然日 }\n}\n')
+    en = format_source(src, "en")
+    assert "limits { statutory: none; promised: on_the_spot }" in en
+    assert "step 听证 { duration: 20 days; outside_limit: true; basis: 许可法.第四十五条 }" in en and "duration: 2 natural_days" in en
+    zh = format_source(en, "zh")
+    assert "时限 { 法定: 无; 承诺: 即办 }" in zh and "用时: 20 天; 不计时限: 是" in zh and "用时: 2 自然日" in zh
+    assert format_source(zh) == zh and format_source(en) == en
+    a, b, c = compile_text(tmp_path / "a", src), compile_text(tmp_path / "b", en), compile_text(tmp_path / "c", zh)
+    assert model_without_locations(a) == model_without_locations(b) == model_without_locations(c)
+    limits = model_without_locations(a)["matters"]["x"]["limits"]
+    assert limits["statutory_none"] and limits["on_the_spot"]
+    assert model_without_locations(a)["matters"]["x"]["steps"][0]["duration"] == {"amount": "20", "unit": "days"}
+
+
 def test_syntax_error_is_reported_not_formatted():
     with pytest.raises(FormatError) as e:
         format_source("部门 a {")

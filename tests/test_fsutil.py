@@ -1,7 +1,9 @@
-"""Atomic directories: a killed run is repaired by the next one, and nothing foreign is touched."""
+"""Atomic directories: a killed run is repaired by the next one, and nothing foreign is touched; atomic_create never replaces a file."""
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 
@@ -94,3 +96,30 @@ def test_a_process_killed_inside_leaves_the_old_output_and_the_next_run_cleans_u
     with atomic_directory(out) as tmp:
         (tmp / "a.txt").write_text("next", encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# ---------------------------------------------------------------- atomic_create
+def test_atomic_create_writes_a_new_file_with_the_usual_mode(tmp_path):
+    from qingdan.fsutil import atomic_create
+
+    target = tmp_path / "sub" / "新文件.qd"
+    assert atomic_create(target, "部门 甲 {}\n") is True
+    assert target.read_text(encoding="utf-8") == "部门 甲 {}\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert sorted(p.name for p in target.parent.iterdir()) == ["新文件.qd"]  # no temporary file left
+
+
+def test_atomic_create_never_replaces_a_file(tmp_path):
+    from qingdan.fsutil import atomic_create
+
+    target = tmp_path / "qingdan.toml"
+    target.write_bytes(b"mine\n")
+    assert atomic_create(target, "theirs\n") is False
+    assert target.read_bytes() == b"mine\n"
+    link = tmp_path / "link.qd"
+    link.symlink_to(tmp_path / "elsewhere.qd")  # a dangling link is an existing name, too
+    assert atomic_create(link, "x") is False
+    assert not (tmp_path / "elsewhere.qd").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.qd", "qingdan.toml"]

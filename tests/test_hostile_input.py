@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -415,3 +416,91 @@ def test_check_reports_and_build_refuses_a_title_with_u0001(tmp_path):
         assert_no_crash(b.output)
         assert b.code == 1 and "U+0001" in b.output
         assert not out.exists() or not any(out.rglob("*.dmn"))
+
+
+# ---------------------------------------------------------------- qingdan.toml and sources in memory
+def _config_errors(root: Path) -> list[str]:
+    return [d.message_en for d in compile_project(root).diagnostics if d.rule == "config-error"]
+
+
+def test_a_qingdan_toml_linking_out_of_the_project_is_not_read(tmp_path):
+    secret = tmp_path / "secret.toml"
+    secret.write_text('[project]\nname = "root:x:0:0:秘密"\n', encoding="utf-8")
+    project = write_project(tmp_path / "project", {"good.qd": GOOD}, toml=None)
+    (project / "qingdan.toml").symlink_to(secret)
+    errors = _config_errors(project)
+    assert len(errors) == 1 and "outside the project" in errors[0]
+    r = run_cli("check", str(project))
+    assert "秘密" not in r.output and "root:x" not in r.output and r.code == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_qingdan_toml_that_is_a_fifo_does_not_hang(tmp_path):
+    write_project(tmp_path, {"good.qd": GOOD}, toml=None)
+    os.mkfifo(tmp_path / "qingdan.toml")
+    r = run_subprocess("check", str(tmp_path), "--format", "json", timeout=30)
+    assert_no_crash(r.stdout + r.stderr)
+    assert r.returncode == 1 and "config-error" in r.stdout and "not a regular file" in r.stdout
+
+
+def test_an_oversized_qingdan_toml_is_refused_before_reading(tmp_path):
+    write_project(tmp_path, {"good.qd": GOOD}, toml=None)
+    with open(tmp_path / "qingdan.toml", "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)
+    errors = _config_errors(tmp_path)
+    assert len(errors) == 1 and "too large" in errors[0]
+
+
+def test_sources_in_memory_have_the_size_limit_of_files(tmp_path):
+    big = "# " + "注" * (MAX_FILE_BYTES // 3) + "\n"  # under the limit in characters, over it in UTF-8 bytes
+    result = compile_project({"big.qd": big, "good.qd": GOOD})
+    found = unreadable(result)
+    assert list(found) == ["big.qd"] and "too large" in found["big.qd"]
+    assert "big.qd" not in result.files
+    assert not unreadable(compile_project({"edge.qd": "#" * MAX_FILE_BYTES}))
+
+
+# ---------------------------------------------------------------- conditions that double through references, downstream
+DOUBLING = "".join(f'  条件 c{i} "条件{i}" {{ 当: c{i - 1} 且 c{i - 1} }}\n' for i in range(1, 30))
+
+
+def _doubling_project(root: Path) -> Path:
+    """The sample catalog with a condition built on conditions 29 levels deep (2^29 tests written out)."""
+    root.mkdir()
+    text = (Path(__file__).parent / "fixtures" / "sample.qd").read_text(encoding="utf-8")
+    text = text.replace("  条件 场所达标", '  条件 c0 "条件0" { 当: 经营面积 > 1 }\n' + DOUBLING + "  条件 场所达标", 1)
+    (root / "sample.qd").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_eval_explains_a_doubling_condition_once(tmp_path):
+    root = _doubling_project(tmp_path / "p")
+    (tmp_path / "f.json").write_text('{"经营面积": 30}', encoding="utf-8")
+    for fmt in ("text", "json"):
+        r = run_subprocess("eval", str(root), "食品经营许可", "--facts", str(tmp_path / "f.json"), "--explain", "--format", fmt, timeout=60)
+        assert_no_crash(r.stdout + r.stderr)
+        assert r.returncode in (0, 1) and len(r.stdout) < 100_000, len(r.stdout)
+    assert "c28：条件28" in r.stdout and "判定同上" in r.stdout
+
+
+def test_build_refuses_a_doubling_condition_quickly_with_a_message(tmp_path):
+    root = _doubling_project(tmp_path / "p")
+    probe = ("import sys; from qingdan.compiler import compile; from qingdan.generators.build import BUILD_STEPS, BuildError, build; "
+             "from qingdan.generators.site.step import site_step; r = compile(sys.argv[1]);\n"
+             "try:\n build(r.catalog, sys.argv[2], version='x', date='2026-01-01', steps=tuple(s for s in BUILD_STEPS if s is not site_step))\n"
+             "except BuildError as e:\n print('refused', e.text.en)")
+    r = subprocess.run([sys.executable, "-c", probe, str(root), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.stdout.startswith("refused") and "expand to more than 4096 rows" in r.stdout, r.stdout + r.stderr[-2000:]
+
+
+def test_forms_leave_out_a_doubling_condition_and_list_its_facts():
+    from qingdan.compiler.normal_form import facts_in
+    from qingdan.generators.forms import matter_form
+
+    text = matter('事实 年龄 "年龄": 数字\n事实 面积 "面积": 数字\n条件 c0 "条件0" { 当: 年龄 > 1 且 面积 > 2 }\n'
+                  + DOUBLING.replace("  条件", "条件") + '条件 c "条件" { 当: c29 }\n')
+    result = compile_project({"a.qd": text})
+    mt = result.catalog.model.matters["甲"]
+    assert facts_in(mt.conditions[-1].expr, mt) == ["年龄", "面积"]
+    schema, _ = matter_form(result.catalog, "甲", "jia")
+    assert "年龄" in json.dumps(schema, ensure_ascii=False)

@@ -56,8 +56,13 @@ def test_sample_import_compiles_without_language_errors_and_with_real_findings(s
     assert conditions == 185 - 34  # 34 texts say there is no condition (无条件受理 …): kept in 备注
     assert found["truncated-condition"] == 34  # cut off at the colon, or after the first item of a list
     assert found["vague-condition"] == 89  # the other 28 are instructions, topics or the name again (直接申请, 按需查询办证进度)
-    no_limit = sum(1 for r in records if r["handle_time"] == "无")
-    assert found["missing-time-limit"] == no_limit
+    # "无" as the statutory limit (81 public services) is 法定: 无, not an error; the 61 with no promised
+    # limit either are warnings, and no licensing matter lacks its statutory limit
+    assert sum(1 for r in records if r["handle_time"] == "无") == 81
+    assert "missing-time-limit" not in found
+    assert found["no-time-limit"] == sum(1 for r in records if r["handle_time"] == "无" and r["handle_time_limit"] == "无") == 61
+    limits = result.catalog.model.matters.values()
+    assert sum(1 for mt in limits if mt.limits.statutory_none) == 81
     assert found.get("power-without-responsibility") == len(result.catalog.model.powers)  # the export has no responsibility list
     assert len(result.catalog.model.powers) == len({(r["CATANAME"], r["DEPT_NAME"]) for r in records if r["TASK_TYPE_TEXT"] != "公共服务"})
     assert "读取 300 条记录，跳过 0 条" in run.out
@@ -123,6 +128,8 @@ def test_sample_round_trip_matters(sample_import):
             assert power["name"] == rec["CATANAME"] and m.CATEGORY_ZH[power["category"]] == rec["TASK_TYPE_TEXT"]
         for key, field in (("statutory", "handle_time"), ("promised", "handle_time_limit")):
             assert mt["limits"][key] == _duration(rec[field]), (rec["TASK_CODE"], field)
+        assert mt["limits"]["statutory_none"] == (rec["handle_time"] == "无")
+        assert mt["limits"]["on_the_spot"] is False  # the sample promises at least one working day everywhere
         assert mt["visits"] == int(rec["visit_number"])
         materials = rec["material_intro"] if isinstance(rec["material_intro"], list) else []
         assert [x["name"] for x in mt["materials"]] == materials
@@ -154,7 +161,9 @@ def test_sample_build_refuses_without_baseline_and_names_the_real_errors(sample_
     toml = (out / "qingdan.toml").read_text(encoding="utf-8")
     assert 'power-without-responsibility = "warning"' in toml and "missing-time-limit" not in toml
     r = cli("build", str(out), "-o", str(tmp_path / "b"), "--no-site")
-    assert r.code == 1 and "missing-time-limit" in r.output
+    errors = set(re.findall(r"错误\[QD\d+ ([a-z-]+)\]", r.output))
+    assert r.code == 1 and errors, r.output
+    assert not errors & {"missing-time-limit", "no-time-limit", "steps-exceed-limit", "promised-exceeds-statutory"}  # 无 is not an error
     assert not (tmp_path / "b").exists()
 
 
@@ -227,6 +236,44 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_is_imported(tmp_
     source = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.qd"))
     assert "handle_time 原文（未能导入）: 约7天" in source and "visit_number 原文（未能导入）: 很多" in source
     assert "# URL: http://example.invalid/a?b=1#frag" in source  # kept whole, '#' and all
+
+
+def test_time_limit_forms_of_the_platform_become_the_language_s_words(tmp_path):
+    """无 → 法定: 无; 即办, 即办件, 0 → 承诺: 即办; 天 stays 天 except in licensing (working days by law)."""
+    svc = {"TASK_TYPE_TEXT": "公共服务", "parentCatalogId": "44010200297Y", "CATANAME": "某服务"}
+    recs = [
+        _record(TASK_CODE="11440000006940116U2440102002011", TASK_NAME="无无", handle_time="无", handle_time_limit="无", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002012", TASK_NAME="无即办", handle_time="无", handle_time_limit="即办", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002013", TASK_NAME="即办件", handle_time="无", handle_time_limit="即办件", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002014", TASK_NAME="零天", handle_time="5(工作日)", handle_time_limit="0(工作日)", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002015", TASK_NAME="服务天", handle_time="无", handle_time_limit="10天", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002016", TASK_NAME="许可天", handle_time="20天", handle_time_limit="10(工作日)"),
+        _record(TASK_CODE="11440000006940116U2440102002017", TASK_NAME="空的", handle_time="", handle_time_limit="", **svc),
+        _record(TASK_CODE="11440000006940116U2440102002018", TASK_NAME="法定即办", handle_time="即办", handle_time_limit="", **svc),
+    ]
+    src = _write_lines(tmp_path / "limits.jsonl", recs)
+    result = GovJsonReader("limits.jsonl").read_bytes(src.read_bytes())
+    write_project(result, tmp_path / "p")
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "p").glob("*.qd")))
+    compiled_result = compiled(tmp_path / "p")
+    mats = {mt.name: mt.limits for mt in compiled_result.catalog.model.matters.values()}
+    assert mats["无无"].statutory_none and mats["无无"].promised is None and not mats["无无"].on_the_spot
+    for name in ("无即办", "即办件"):
+        assert mats[name].statutory_none and mats[name].on_the_spot and mats[name].promised == m.Duration(amount=0, unit="working_days")
+    assert mats["零天"].on_the_spot and mats["零天"].statutory == m.Duration(amount=5, unit="working_days")
+    assert mats["服务天"].promised == m.Duration(amount=10, unit="days")  # ambiguous: kept, and warned about
+    assert mats["许可天"].statutory == m.Duration(amount=20, unit="working_days")  # 行政许可法 第八十二条
+    assert not mats["空的"].statutory_none and "block" not in mats["空的"].locs  # empty is not 无
+    assert mats["法定即办"].on_the_spot and mats["法定即办"].statutory is None
+    assert "时限 { 法定: 无; 承诺: 即办 }" in source and "时限 { 法定: 无 }" in source and "承诺: 10 天" in source
+    codes = [(p.code, p.value) for p in result.problems]
+    assert codes == [("assumed-unit", "20天"), ("assumed-on-the-spot", "即办")]
+    found = rules_found(compiled_result)
+    assert "missing-time-limit" not in found and found["no-time-limit"] == 2  # 无无 and 空的
+    assert found["ambiguous-day-unit"] == 1  # 服务天
+    (dept_file,) = (tmp_path / "p").glob("dept-*.qd")
+    en = format_source(dept_file.read_text(encoding="utf-8"), keywords="en")
+    assert "limits { statutory: none; promised: on_the_spot }" in en and "promised: 10 days" in en
 
 
 def test_unknown_fields_are_kept_as_comments_and_listed(tmp_path):

@@ -225,10 +225,11 @@ def test_matter_workbook_with_a_two_row_heading(tmp_path, cli):
     assert permit.limits.statutory.amount == 20 and permit.limits.promised.amount == 10
     assert [x.name for x in permit.materials] == ["排污许可证申请表", "环评批复"]
     assert permit.fee.free and permit.channels == ["online", "window"]
-    assert mt["排污登记"].limits.statutory.amount == 0 and mt["排污登记"].fee.text == "按规定收取工本费"
+    # 即办 in both columns: handled on the spot; a statutory limit is a duration or 无, so it is reported as assumed
+    assert mt["排污登记"].limits.on_the_spot and mt["排污登记"].limits.statutory is None and mt["排污登记"].fee.text == "按规定收取工本费"
     assert mt["排污登记"].channels == ["mail"]
     assert mt["排污许可证补办"].fee.amount == 10 and mt["排污许可证补办"].channels == []
-    assert problems(out) == [(5, "assumed-unit"), (5, "assumed-unit"), (5, "bad-channel")]
+    assert problems(out) == [(4, "assumed-on-the-spot"), (5, "assumed-unit"), (5, "assumed-unit"), (5, "bad-channel")]
 
 
 def test_a_table_without_recognisable_headings_is_refused(tmp_path, cli):

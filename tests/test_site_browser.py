@@ -135,6 +135,22 @@ def test_matter_page_shows_its_materials_and_a_rendered_flowchart(page, site):
     _shot(page, "matter")
 
 
+def test_every_matter_page_numbers_exactly_its_conditions(page, site):
+    """The 判定规则 and 依据 lines under a condition stay inside its item (a matter with
+    4 conditions once showed 12 numbered items)."""
+    from qingdan.generators.paths import matter_slugs
+
+    catalog, _root, base = site
+    slugs = matter_slugs(catalog.model)
+    for mt in catalog.model.matters.values():
+        page.goto(f"{base}/matters/{slugs[mt.id]}/")
+        items = page.locator("xpath=//h2[starts-with(normalize-space(.), '三、受理条件')]/following-sibling::*[1][self::ol]/li")
+        assert items.count() == len(mt.conditions), (mt.id, items.all_inner_texts())
+        for item, cond in zip(items.all(), mt.conditions, strict=True):
+            text = item.inner_text()
+            assert text.startswith(cond.text) and "判定规则" in text and "依据" in text, text
+
+
 def test_journey_page_draws_the_critical_path(page, site):
     from qingdan.generators.paths import journey_slugs
 
@@ -197,6 +213,7 @@ def test_search_for_business_licence_finds_the_matters_that_ask_for_it(page, sit
             unrelated.add(slug)
     assert unrelated, "some matters have nothing to do with 营业执照"
     assert not (found & unrelated)
+    assert not [p for p in paths if p.startswith("/checks/")], "the check rules' pages are not searched"
     first = next(p for p in paths if p.startswith("/matters/"))
     page.goto(base + first)
     assert "营业执照" in page.locator("article").inner_text()

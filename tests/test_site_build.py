@@ -105,6 +105,12 @@ def test_strict_build_makes_every_page(built, catalog):
         assert (site / page / "index.html").is_file()
 
 
+def test_rule_examples_on_the_site_are_highlighted_as_rule_files(built):
+    page = (built / "site" / "checks" / "rules" / "circular-certificate" / "index.html").read_text(encoding="utf-8")
+    for span in ('<span class="kd">事项</span>', '<span class="nc">甲</span>', '<span class="k">来源</span>', '<span class="nb">产出</span>'):
+        assert span in page, span
+
+
 def test_built_pages_request_nothing_from_other_hosts(built):
     for page in (built / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
@@ -446,3 +452,18 @@ def test_names_with_markup_stay_text_everywhere(tmp_path):
     assert '受理 #quot;快#quot; #lt;办#gt; #35;1;' in chart
     html = (out / "site" / "matters" / "330100-XK-0001" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text in the guide
+
+
+def test_the_progress_names_the_step_and_moves_while_mkdocs_builds(tmp_path, catalog):
+    """The bar once sat at 1205/1206 for the whole mkdocs run: mkdocs now reports each page."""
+    from qingdan.generators.build import build
+    from qingdan.generators.site.step import site_step, site_units
+
+    events: list[tuple[str, object]] = []
+    build(catalog, tmp_path / "out", version="t", date="2026-11-01", steps=(site_step,),
+          progress=lambda n: events.append(("tick", n)), stage=lambda name: events.append(("stage", name)))
+    assert events[0] == ("stage", "site_step")
+    ticks = [n for kind, n in events if kind == "tick"]
+    assert sum(ticks) == site_units(catalog)  # the bar ends full, never past it
+    writing_pages = len(catalog.matters) + len(catalog.journeys)
+    assert len(ticks) >= writing_pages + 2 * len(catalog.matters), "mkdocs reads and writes every matter page, each a tick"

@@ -94,6 +94,12 @@ def test_tool_docs_build_with_mkdocs_strict(tmp_path):
         assert (tmp_path / "docs-site" / page).is_file(), page
     cli_html = (tmp_path / "docs-site" / "cli" / "index.html").read_text(encoding="utf-8")
     assert 'id="qingdan-site"' in cli_html
+    # ```qd fences are highlighted by qingdan's Pygments lexer (qingdan/highlight.py, found by its entry point)
+    language = (tmp_path / "docs-site" / "language" / "index.html").read_text(encoding="utf-8")
+    for span in ('<span class="kd">事项</span>', '<span class="k">依据</span>', '<span class="ow">且</span>', '<span class="kt">工作日</span>'):
+        assert span in language, span
+    rule = (tmp_path / "docs-site" / "rules" / "circular-certificate" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="kd">事项</span>' in rule and '<span class="nb">产出</span>' in rule
 
 
 # ---------------------------------------------------------------- CI recipes

@@ -21,11 +21,13 @@ from .explain import explain_command
 from .fmt import fmt_command
 from .graph import graph_command
 from .import_ import import_group
+from .init import init_command
 from .journey import journey_command
 from .site import site_command
 from .test import test_command
 
 COMMANDS: tuple[click.Command, ...] = (
+    init_command,
     check_command,
     explain_command,
     fmt_command,

@@ -11,6 +11,15 @@ from ..compiler.diagnostics import Severity
 from ..compiler.text import say
 from .common import compile_for_output, format_option, lang_option, template_error_message
 
+STEP_TITLES = {  # what the progress bar says during each build step
+    "guides_step": ("办事指南", "service guides"),
+    "forms_step": ("申请表单", "form schemas"),
+    "decisions_step": ("决策表", "decision tables"),
+    "lists_step": ("三张清单", "the three lists"),
+    "exports_step": ("数据导出", "machine exports"),
+    "site_step": ("审阅网站", "the reviewers' site"),
+}
+
 
 @click.command("build")
 @click.argument("path", default=".", type=click.Path())
@@ -47,9 +56,14 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=Console(stderr=True), transient=True) as bar:
                 task = bar.add_task(say(lang, "生成中", "building"), total=total_units(catalog, steps))
+
+                def stage(name: str) -> None:
+                    zh, en = STEP_TITLES.get(name, (name, name))
+                    bar.update(task, description=say(lang, f"生成{zh}", f"building {en}"))
+
                 done = build(catalog, out, version=version, date=date, templates=templates,
                              progress=lambda n: bar.advance(task, n), steps=steps, diagnostics=result.diagnostics,
-                             inputs=inputs)
+                             inputs=inputs, stage=stage)
         else:
             done = build(catalog, out, version=version, date=date, templates=templates, steps=steps,
                          diagnostics=result.diagnostics, inputs=inputs)

@@ -26,7 +26,7 @@ import re2  # type: ignore[import-untyped]  # google-re2 ships no type informati
 from ..dsl.keywords import ENUMS, lookup
 from . import model as m
 from .diagnostics import RULES, Diagnostic, Loc, diag, did_you_mean
-from .sources import CONFIG_NAME
+from .sources import CONFIG_NAME, read_project_bytes
 from .waivers import rule_of
 
 
@@ -282,10 +282,9 @@ def load_config(cfg: Path | None) -> tuple[m.ProjectConfig, list[Diagnostic], st
     """The settings of the ``qingdan.toml`` at ``cfg``, the problems with them, and its text (None when unreadable)."""
     if cfg is None:
         return m.ProjectConfig(), [], None
-    try:
-        data = cfg.read_bytes()
-    except OSError as e:
-        return m.ProjectConfig(), [diag("config-error", f"无法读取 qingdan.toml：{e.strerror or e}", f"cannot read qingdan.toml: {e.strerror or e}", _config_loc())], None
+    data = read_project_bytes(cfg, CONFIG_NAME, lambda zh, en: diag("config-error", f"qingdan.toml：{zh}", f"qingdan.toml: {en}", _config_loc()))
+    if isinstance(data, Diagnostic):  # a link out of the project, a pipe or device, too large, unreadable
+        return m.ProjectConfig(), [data], None
     config, diags = read_config_text(data)
     return config, diags, data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").replace("\r\n", "\n")
 

@@ -1,8 +1,10 @@
 """Time arithmetic for limits, steps and journeys: every duration in working days.
 
 Statutory limits, promised limits and step times are written in working days
-(工作日), natural days (自然日) or hours (小时). To compare or add them, qingdan
-converts everything to working days by one documented rule:
+(工作日), natural days (自然日) or hours (小时); ``天``/``日`` without saying which
+(unit ``days``) count as natural days, and the check ambiguous-day-unit warns about
+them. ``承诺: 即办`` is a promised limit of 0 working days. To compare or add them,
+qingdan converts everything to working days by one documented rule:
 
 - 1 working day = 8 hours;
 - without a holiday calendar, 7 natural days = 5 working days;
@@ -117,15 +119,16 @@ def as_written_en(d: Duration, clock: Clock) -> str:
 def matter_time(matter: Matter, clock: Clock) -> tuple[Fraction | None, str | None]:
     """How long a matter takes, in working days, and where the figure comes from.
 
-    The promised limit if written, else the statutory limit, else the sum of the steps'
-    durations; ``(None, None)`` when the matter states none of them.
+    The promised limit if written (即办: 0), else the statutory limit, else the sum of the
+    durations of the steps the limit counts (not the special procedures marked
+    ``不计时限``); ``(None, None)`` when the matter states none of them.
     """
     limits = matter.limits
     if limits.promised is not None:
         return clock.working_days(limits.promised), "promised"
     if limits.statutory is not None:
         return clock.working_days(limits.statutory), "statutory"
-    steps = [clock.working_days(s.duration) for s in matter.steps if s.duration is not None]
+    steps = [clock.working_days(s.duration) for s in matter.steps if s.duration is not None and not s.outside_limit]
     if steps:
         return sum(steps, Fraction(0)), "steps"
     return None, None

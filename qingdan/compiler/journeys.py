@@ -30,6 +30,7 @@ from . import model as m
 from .durations import Clock, fmt_days, matter_time
 from .graph import critical_path, journey_order, order_cycle, topological
 from .materials import MaterialCatalog
+from .text import terminal_text
 
 
 class MaterialSource(BaseModel):
@@ -220,7 +221,7 @@ def render_text(f: JourneyFigures, lang: str = "zh") -> str:
         if f.target_days is not None:
             lines.append(f"  target: {d(f.target_days)} working days" + (" (exceeded)" if f.over_target else ""))
         lines.append(f"  on-site visits: {f.visits}")
-        return "\n".join(lines) + "\n"
+        return terminal_text(lines)
     lines = [
         f"一件事 {f.journey}：{f.name}",
         f"  事项（{len(f.matters)} 个）：{'、'.join(f.matters)}",
@@ -238,4 +239,4 @@ def render_text(f: JourneyFigures, lang: str = "zh") -> str:
     if f.target_days is not None:
         lines.append(f"  目标时限：{d(f.target_days)} 个工作日" + ("（已超出）" if f.over_target else ""))
     lines.append(f"  到现场次数：{f.visits}")
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)

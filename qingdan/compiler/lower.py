@@ -328,7 +328,8 @@ class Lowering:
             self.bad(v, field.key.text, "应为不小于 0 的整数", "expected a whole number, 0 or more")
         return None
 
-    def duration(self, field: ast.Field | None) -> m.Duration | None:
+    def duration(self, field: ast.Field | None, or_zh: str = "", or_en: str = "") -> m.Duration | None:
+        """A duration; ``or_zh``/``or_en`` name the words the field also takes, for the message."""
         if field is None:
             return None
         v = self.one(field, "时长，如 20 工作日", "a duration such as 20 working_days")
@@ -342,7 +343,8 @@ class Lowering:
                 return None
             return m.Duration(amount=amount, unit=v.unit)
         if v is not None:
-            self.bad(v, field.key.text, "应为时长，如“20 工作日”“5 自然日”“4 小时”", "expected a duration such as '20 working_days', '5 natural_days' or '4 hours'")
+            self.bad(v, field.key.text, f"应为时长，如“20 工作日”“5 自然日”“4 小时”{or_zh}",
+                     f"expected a duration such as '20 working_days', '5 natural_days' or '4 hours'{or_en}")
         return None
 
     def a_date(self, field: ast.Field | None) -> date | None:
@@ -776,9 +778,38 @@ class Lowering:
             self.error("duplicate-field", "一个事项只能有一个“时限”", "a matter has one limits block", block.kind.span,
                        related=related(matter.limits.locs["block"], "第一个时限在这里", "the first limits block is here"))
             return
-        node = m.Limits(statutory=self.duration(f.get("statutory")), promised=self.duration(f.get("promised")))
+        node = m.Limits()
+        statutory, promised = f.get("statutory"), f.get("promised")
+        if statutory is not None:
+            word = self.limit_word(statutory)
+            if word == "none":
+                node.statutory_none = True
+            elif word == "on_the_spot":
+                self.bad(statutory.values[0], statutory.key.text,
+                         "法定时限写时长或“无”（法律未规定时限）；当场办结的事项请写“承诺: 即办”",
+                         "a statutory limit is a duration or 'none' (the law sets no limit); for a matter handled on the spot write 'promised: on_the_spot'")
+            else:
+                node.statutory = self.duration(statutory, "或“无”（法律未规定时限）", " or 'none' (the law sets no limit)")
+        if promised is not None:
+            word = self.limit_word(promised)
+            if word == "on_the_spot":
+                node.on_the_spot = True
+                node.promised = m.Duration(amount=Decimal(0), unit="working_days")
+            elif word == "none":
+                self.bad(promised.values[0], promised.key.text,
+                         "承诺时限写时长或“即办”；没有承诺时限时请删去这一行",
+                         "a promised limit is a duration or 'on_the_spot'; without a promised limit, leave the line out")
+            else:
+                node.promised = self.duration(promised, "或“即办”（当场办结）", " or 'on_the_spot' (handled on the spot)")
         self.record_locs(node, block, f)
         matter.limits = node
+
+    @staticmethod
+    def limit_word(field: ast.Field) -> str | None:
+        """``none`` (无) or ``on_the_spot`` (即办) when that is the field's one value."""
+        if len(field.values) == 1 and isinstance(field.values[0], ast.Ref) and len(field.values[0].parts) == 1:
+            return lookup(ENUMS["limit"], normalize_name(field.values[0].text))
+        return None
 
     def step(self, matter: m.Matter, block: ast.Block, scope: _Scope) -> None:
         sid = self.declared_name(block)
@@ -790,6 +821,8 @@ class Lowering:
             name=block.title.value if block.title else (self.text(f.get("name")) or sid),
             department=self.name(f.get("department")),
             duration=self.duration(f.get("duration")),
+            outside_limit=bool(self.boolean(f.get("outside_limit"))),
+            basis=self.citations(f.get("basis")),
         )
         self.record_locs(node, block, f)
         if self.local(scope, "steps", node, "step"):

@@ -22,7 +22,7 @@ Category = Literal[
     "licensing", "penalty", "coercion", "levy", "benefit", "inspection",
     "confirmation", "reward", "adjudication", "other", "public_service",
 ]
-TimeUnit = Literal["working_days", "natural_days", "hours"]
+TimeUnit = Literal["working_days", "natural_days", "days", "hours"]  # days: 天 written without saying which
 
 LEVEL_ORDER = {"province": 0, "city": 1, "county": 2, "township": 3}
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "township": "乡级"}
@@ -31,7 +31,7 @@ CATEGORY_ZH = {
     "benefit": "行政给付", "inspection": "行政检查", "confirmation": "行政确认", "reward": "行政奖励",
     "adjudication": "行政裁决", "other": "其他行政权力", "public_service": "公共服务",
 }
-UNIT_ZH = {"working_days": "个工作日", "natural_days": "个自然日", "hours": "小时"}
+UNIT_ZH = {"working_days": "个工作日", "natural_days": "个自然日", "days": "天", "hours": "小时"}
 
 
 class Node(BaseModel):
@@ -264,8 +264,17 @@ class Material(Node):
 
 
 class Limits(Node):
+    """A matter's time limits.
+
+    ``statutory_none``: written ``法定: 无``, the law sets no limit (``statutory`` is None).
+    ``on_the_spot``: written ``承诺: 即办``, handled on the spot (即办件); ``promised`` is then
+    0 working days, so arithmetic on limits needs no special case.
+    """
+
     statutory: Duration | None = None
     promised: Duration | None = None
+    statutory_none: bool = False
+    on_the_spot: bool = False
 
 
 class Step(Node):
@@ -273,6 +282,8 @@ class Step(Node):
     name: str
     department: str | None = None
     duration: Duration | None = None
+    outside_limit: bool = False  # 不计时限: 是 — a special procedure (特别程序) the time limit does not count
+    basis: list[Citation] = Field(default_factory=list)
 
 
 class Result(Node):

@@ -99,6 +99,28 @@ def to_nnf(expr: m.Expr | None, matter: m.Matter, negate: bool = False, seen: fr
     return root[0]
 
 
+def facts_in(expr: m.Expr, matter: m.Matter) -> list[str]:
+    """The facts ``expr`` tests, in the order they are written, the conditions it refers to read
+    through, each once: linear even where conditions built on conditions double at each level."""
+    found: dict[str, None] = {}
+    read: set[str] = set()
+    stack: list[m.Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, m.Compare | m.InSet | m.BoolFact):
+            found.setdefault(node.fact)
+        elif isinstance(node, m.Not):
+            stack.append(node.operand)
+        elif isinstance(node, m.AllOf | m.AnyOf):
+            stack.extend(reversed(node.items))
+        elif isinstance(node, m.CondRef) and node.name not in read:
+            read.add(node.name)
+            cond = matter.condition(node.name)
+            if cond is not None and cond.expr is not None:
+                stack.append(cond.expr)
+    return list(found)
+
+
 def condition_index(matter: m.Matter) -> dict[str, m.Condition]:
     """The matter's conditions by name (the first of a name, as ``matter.condition`` finds it)."""
     index: dict[str, m.Condition] = {}

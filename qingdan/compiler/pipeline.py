@@ -33,7 +33,7 @@ from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Severity, diag
 from .lower import Lowering
 from .resolve import Resolver
-from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source
+from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source, text_too_large
 from .waivers import Waiver, apply_waivers, collect_waivers
 
 __all__ = ["CompileOptions", "CompileResult", "UsageError", "compile"]
@@ -209,6 +209,7 @@ def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult
     config_text = sources.get(CONFIG_NAME)
     config, diags = read_config_text(config_text) if config_text is not None else (m.ProjectConfig(), [])
     units = [_process_text(rel, text.replace("\r\n", "\n").replace("\r", "\n"), config, options)
+             if (too_large := text_too_large(rel, text)) is None else FileUnit(rel, None, [too_large], [], None)
              for rel, text in sorted(sources.items()) if rel.endswith(".qd")]
     result = _link(None, config, diags, units, options)
     if config_text is not None:

@@ -22,9 +22,10 @@ from xml.sax.saxutils import escape, quoteattr
 from .. import __version__
 from .diagnostics import RULES, Diagnostic, Loc, Rule, Severity
 from .rule_docs import rule_markdown
+from .text import one_line, xml_text
 
 FORMAT_VERSION = "1.0"
-SCHEMA_ID = "https://qingdan.invalid/schemas/diagnostics-1.0.schema.json"
+SCHEMA_ID = "urn:qingdan:schemas:diagnostics-1.0"
 
 _SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -33,44 +34,60 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _source_line(files: dict, d: Diagnostic) -> list[str]:
+SHOWN_CHARS = 160  # of a longer source line, this much around the finding is shown
+
+
+class _Lines:
+    """A file's lines, indexed once (a report of thousands of findings does not split the file each time)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def line(self, n: int) -> str | None:
+        if not 1 <= n <= len(self.starts):
+            return None
+        end = self.starts[n] - 1 if n < len(self.starts) else len(self.text)
+        return self.text[self.starts[n - 1]:end]
+
+
+def _source_line(indexes: dict[str, _Lines], files: dict, d: Diagnostic) -> list[str]:
+    """The finding's source line with a caret underline; a long line is cut around the finding."""
     if d.loc is None or d.loc.file not in files:
         return []
-    lines = files[d.loc.file].text.split("\n")
-    if not 1 <= d.loc.line <= len(lines):
+    if d.loc.file not in indexes:
+        indexes[d.loc.file] = _Lines(files[d.loc.file].text)
+    line = indexes[d.loc.file].line(d.loc.line)
+    if line is None:
         return []
-    line = lines[d.loc.line - 1].replace("\t", " ")
-    start = d.loc.col - 1
+    start = min(max(d.loc.col - 1, 0), len(line))
     end = d.loc.end_col - 1 if d.loc.end_line == d.loc.line else len(line)
     end = max(end, start + 1)
+    lead = tail = ""
+    if len(line) > SHOWN_CHARS:
+        lo = max(0, start - SHOWN_CHARS // 3)
+        hi = min(len(line), lo + SHOWN_CHARS)
+        lead, tail = ("…" if lo > 0 else ""), ("…" if hi < len(line) else "")
+        line, start, end = line[lo:hi], start - lo, min(end, hi) - lo
+    line = line.replace("\t", " ")
+    before, marked = one_line(lead + line[:start]), one_line(line[start:end])
+    shown = before + marked + one_line(line[end:]) + tail
     gutter = f"{d.loc.line:>5} | "
     pad = " " * (len(gutter) - 2) + "| "
-    under = " " * _width(line[:start]) + "^" * max(1, _width(line[start:end]))
-    return [gutter + line, pad + under]
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def one_line(text: str) -> str:
-    """``text`` with every control, line-separator and bidi character shown as an escape.
-
-    A name may hold a line break (a ``\\n`` escape in a string); printed raw, the next line
-    could pass for a finding or a CI workflow command such as ``::error``.
-    """
-    return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+    under = " " * _width(before) + "^" * max(1, _width(marked))
+    return [gutter + shown, pad + under]
 
 
 def render_text(diags: list[Diagnostic], files: dict, lang: str = "zh", summary: bool = True) -> str:
     out: list[str] = []
+    indexes: dict[str, _Lines] = {}
     for d in diags:
         if d.waived:
             continue
         sev = _SEV_ZH[d.severity.value] if lang == "zh" else d.severity.value
         where = one_line(f"{d.loc.file}:{d.loc.line}:{d.loc.col}") if d.loc else "qingdan"
         out.append(f"{where}: {sev}[{d.code} {d.rule}] {one_line(d.message(lang))}")
-        out.extend(_source_line(files, d))
+        out.extend(_source_line(indexes, files, d))
         for r in d.related:
             out.append(f"    {'参见' if lang == 'zh' else 'see'} {one_line(f'{r.loc.file}:{r.loc.line}:{r.loc.col}')}: {one_line(r.message(lang))}")
         out.append("")
@@ -326,12 +343,12 @@ def render_junit(diags: list[Diagnostic], files: dict, lang: str = "zh") -> str:
         if errors:
             failures += 1
             text = "\n".join(f"{d.loc.line}:{d.loc.col} [{d.code} {d.rule}] {d.message(lang)}" for d in errors if d.loc)
-            body += f"<failure message={quoteattr(f'{len(errors)} error(s)')} type=\"qingdan\">{escape(text)}</failure>"
+            body += f"<failure message={quoteattr(f'{len(errors)} error(s)')} type=\"qingdan\">{escape(xml_text(text))}</failure>"
         others = [d for d in ds if d.severity != Severity.error]
         if others:
             text = "\n".join(f"{d.loc.line}:{d.loc.col} {d.severity.value} [{d.code} {d.rule}] {d.message(lang)}" for d in others if d.loc)
-            body += f"<system-out>{escape(text)}</system-out>"
-        cases.append(f'  <testcase classname="qingdan.check" name={quoteattr(f)}>{body}</testcase>')
+            body += f"<system-out>{escape(xml_text(text))}</system-out>"
+        cases.append(f'  <testcase classname="qingdan.check" name={quoteattr(xml_text(f))}>{body}</testcase>')
     head = f'<testsuite name="qingdan check" tests="{len(cases)}" failures="{failures}" errors="0">'
     return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n"
 

@@ -35,6 +35,11 @@ def example_sources(rule: Rule, which: str) -> dict[str, str]:
     return {"qingdan.toml": EXAMPLE_CONFIG, "prelude.qd": EXAMPLE_PRELUDE, "example.qd": example}
 
 
+def example_language(rule: Rule) -> str:
+    """The language of ``rule``'s examples, as their Markdown fences name it (``qd`` is highlighted by qingdan's lexer)."""
+    return "toml" if rule.name in CONFIG_RULES else "text" if rule.name in NOT_TEXT_RULES else "qd"
+
+
 def rule_markdown(rule: Rule, lang: str = "zh") -> str:
     sev = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info", "off": "off"}[rule.severity.value]
     lines = [
@@ -49,12 +54,13 @@ def rule_markdown(rule: Rule, lang: str = "zh") -> str:
     ]
     if rule.explanation:
         lines += [rule.explanation, ""]
+    fence = "```" + example_language(rule)
     if rule.bad:
-        lines += ["## 错误示例 Bad", "", "```", rule.bad.rstrip("\n"), "```", ""]
+        lines += ["## 错误示例 Bad", "", fence, rule.bad.rstrip("\n"), "```", ""]
     if rule.good:
-        lines += ["## 正确示例 Good", "", "```", rule.good.rstrip("\n"), "```", ""]
+        lines += ["## 正确示例 Good", "", fence, rule.good.rstrip("\n"), "```", ""]
     if rule.name not in CONFIG_RULES | NOT_TEXT_RULES and (rule.bad or rule.good):
-        lines += ["示例中用到的部门和法规 The examples use these declarations:", "", "```", EXAMPLE_PRELUDE.rstrip("\n"), "```", ""]
+        lines += ["示例中用到的部门和法规 The examples use these declarations:", "", "```qd", EXAMPLE_PRELUDE.rstrip("\n"), "```", ""]
     lines += [
         "## 豁免 Waiver",
         "",

@@ -40,7 +40,7 @@ def find_project(path: Path) -> tuple[Path, list[Path], Path | None]:
         raise UsageError(f"路径不存在 / path does not exist: {path}")
     if path.is_file():
         cfg = path.parent / CONFIG_NAME
-        return path.parent, [path], cfg if cfg.is_file() else None
+        return path.parent, [path], cfg if os.path.lexists(cfg) else None  # not a regular file: reported when read
     root = path
     cfg = root / CONFIG_NAME
     files: list[Path] = []
@@ -58,7 +58,7 @@ def find_project(path: Path) -> tuple[Path, list[Path], Path | None]:
                 if real not in seen:
                     seen.add(real)
                     files.append(p)
-    return root, sorted(files, key=lambda p: p.relative_to(root).as_posix()), cfg if cfg.is_file() else None
+    return root, sorted(files, key=lambda p: p.relative_to(root).as_posix()), cfg if os.path.lexists(cfg) else None
 
 
 def read_source(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -73,7 +73,7 @@ def read_source(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
     def problem(zh: str, en: str, line: int = 1, col: int = 1) -> Diagnostic:
         return diag("unreadable-file", zh, en, Loc(file=rel, line=line, col=col, end_line=line, end_col=col + 1))
 
-    data = _read_bytes(path, rel, problem)
+    data = read_project_bytes(path, rel, problem)
     if isinstance(data, Diagnostic):
         return None, data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -107,18 +107,35 @@ def _project_root(path: Path, rel: str) -> Path:
     return Path(*parts[: len(parts) - len(tail)]) if len(tail) < len(parts) else Path(".")
 
 
-def _read_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic]) -> bytes | Diagnostic:
-    """The bytes of a regular file inside the project, at most MAX_FILE_BYTES of them, or why not."""
+def _too_large(problem: Callable[..., Diagnostic], size: int) -> Diagnostic:
+    mb, limit = f"{size / 1024 / 1024:.1f}", MAX_FILE_BYTES // 1024 // 1024
+    return problem(f"文件太大（{mb} MB，一个规则文件最多 {limit} MB），没有读取；请把它拆分成多个文件，例如每个部门一个文件",
+                   f"file too large ({mb} MB; a rule file is at most {limit} MB) and not read; "
+                   f"split it into several files, for example one per department")
+
+
+def text_too_large(rel: str, text: str) -> Diagnostic | None:
+    """For sources passed in memory: the same limit as for files on disk, by the text's UTF-8 size."""
+    if len(text) <= MAX_FILE_BYTES // 4:
+        return None
+    size = len(text) if len(text) > MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_FILE_BYTES:
+        return None
+    return _too_large(lambda zh, en: diag("unreadable-file", zh, en, Loc(file=rel, line=1, col=1, end_line=1, end_col=2)), size)
+
+
+def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic]) -> bytes | Diagnostic:
+    """The bytes of a regular file inside the project, at most MAX_FILE_BYTES of them, or why not.
+
+    ``rel`` is the file's path relative to the project; ``problem(zh, en)`` makes the diagnostic.
+    """
 
     def cannot(e: BaseException) -> Diagnostic:
         why = getattr(e, "strerror", None) or e
         return problem(f"无法读取文件：{why}", f"cannot read file: {why}")
 
     def too_large(size: int) -> Diagnostic:
-        mb, limit = f"{size / 1024 / 1024:.1f}", MAX_FILE_BYTES // 1024 // 1024
-        return problem(f"文件太大（{mb} MB，一个规则文件最多 {limit} MB），没有读取；请把它拆分成多个文件，例如每个部门一个文件",
-                       f"file too large ({mb} MB; a rule file is at most {limit} MB) and not read; "
-                       f"split it into several files, for example one per department")
+        return _too_large(problem, size)
 
     try:
         real = Path(os.path.realpath(path, strict=True))  # RuntimeError or OSError: a broken or looping link

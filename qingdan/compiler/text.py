@@ -7,6 +7,8 @@ a did-you-mean suggestion is written out in each language.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,3 +44,29 @@ def did_you_mean_suffix(suggestion: str | None) -> Text:
     if not suggestion:
         return Text("", "")
     return Text(f"，是不是“{suggestion}”？", f"; did you mean '{suggestion}'?")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control, line-separator and bidi character shown as an escape.
+
+    A name may hold a line break (a ``\\n`` escape in a string); printed raw, the next line
+    could pass for a finding or a CI workflow command such as ``::error``.
+    """
+    return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold (most controls, lone surrogates, U+FFFE/F) shown as escapes."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def terminal_text(lines: Iterable[str]) -> str:
+    """Lines for the terminal, each ending in a newline; whatever a line holds stays on that line."""
+    return "".join(one_line(line) + "\n" for line in lines)

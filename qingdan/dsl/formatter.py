@@ -36,6 +36,8 @@ _FIELD_ENUM = {
     ("matter", "channels"): "channel",
     ("matter", "fee"): "fee",
     ("fact", "type"): "fact_type",
+    ("limits", "statutory"): "limit",
+    ("limits", "promised"): "limit",
 }
 
 

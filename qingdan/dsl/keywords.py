@@ -153,6 +153,9 @@ FIELDS: dict[str, dict[str, Word]] = {
         Word("name", "名称"),
         Word("department", "部门"),
         Word("duration", "用时", ("时长",)),
+        Word("outside_limit", "不计时限", ("不计入时限", "特别程序"),
+             doc="the step does not count against the time limit (听证, 检验, 鉴定 … 行政许可法 第四十五条); needs 依据"),
+        Word("basis", "依据"),
     ),
     "result": _table(
         Word("name", "名称"),
@@ -228,6 +231,11 @@ ENUMS: dict[str, dict[str, Word]] = {
         Word("mobile", "移动端", ("掌上",)),
     ),
     "fee": _table(Word("free", "免费", ("不收费",))),
+    # The words a time limit may take instead of a duration (时限 { 法定: 无; 承诺: 即办 }).
+    "limit": _table(
+        Word("none", "无", ("无法定时限",), doc="法定: 无 — the law sets no time limit for this matter"),
+        Word("on_the_spot", "即办", ("即办件", "当场办结"), doc="承诺: 即办 — handled on the spot (即办件)"),
+    ),
     "law_type": _table(
         Word("statute", "法律"),
         Word("administrative_regulation", "行政法规"),
@@ -257,13 +265,15 @@ RESERVED: dict[str, Word] = {
 # Units of quantities: time units, money and visit counts.
 UNITS = _table(
     Word("working_days", "工作日", ("个工作日", "workdays")),
-    Word("natural_days", "自然日", ("天", "日", "days", "个自然日")),
+    Word("natural_days", "自然日", ("个自然日",)),
+    # 天/日 without saying which: counted as natural days; ambiguous-day-unit warns
+    Word("days", "天", ("日",)),
     Word("hours", "小时", ("个小时",)),
     Word("yuan", "元"),
     Word("times", "次"),
 )
 
-TIME_UNITS = ("working_days", "natural_days", "hours")
+TIME_UNITS = ("working_days", "natural_days", "days", "hours")
 
 
 def lookup(table: dict[str, Word], text: str) -> str | None:

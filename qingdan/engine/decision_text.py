@@ -6,7 +6,7 @@ from the same ``Decision``, so they never disagree.
 
 from __future__ import annotations
 
-from ..compiler.text import say
+from ..compiler.text import say, terminal_text
 from .evaluate import Basis, Decision, ExplainNode, MaterialItem
 
 MARK = {"yes": "✓", "no": "✗", "undetermined": "?"}
@@ -116,7 +116,7 @@ def render_decision(d: Decision, lang: str | None = None) -> str:
         lines.append(say(lang, f"到现场次数：{d.visits}", f"On-site visits: {d.visits}"))
     if d.basis:
         lines.append(say(lang, f"设定依据：{'；'.join(b.citation for b in d.basis)}", f"Legal basis: {'; '.join(b.citation for b in d.basis)}"))
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)
 
 
 def _n(v: float | None) -> str:
@@ -157,4 +157,4 @@ def render_explanation(node: ExplainNode, lang: str = "zh") -> str:
             walk(c, child_prefix, i == len(n.children) - 1, False, n.basis or parent_basis)
 
     walk(node, "", True, True, [])
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)

@@ -57,7 +57,7 @@ TargetKind = Literal["matter", "journey"]
 NodeKind = Literal["decision", "matter", "conditions", "condition", "test", "all", "any", "not",
                    "materials", "material", "time", "journey"]
 DECISION_FORMAT = "1.0"
-DECISION_SCHEMA_ID = f"https://qingdan.invalid/schemas/decision-{DECISION_FORMAT}.schema.json"
+DECISION_SCHEMA_ID = f"urn:qingdan:schemas:decision-{DECISION_FORMAT}"
 
 _OUT: dict[bool | None, Outcome] = {True: "yes", False: "no", None: "undetermined"}
 
@@ -458,8 +458,10 @@ class _MatterStatic:
         days, basis_kind = matter_time(matter, clock)
         limits = matter.limits
         self.time = TimeLimit.model_construct(
-            statutory=_duration_text(limits.statutory, w), statutory_days=_days(clock.working_days(limits.statutory)),
-            promised=_duration_text(limits.promised, w), promised_days=_days(clock.working_days(limits.promised)),
+            statutory=_duration_text(limits.statutory, w) or (w.say("无", "none") if limits.statutory_none else None),
+            statutory_days=_days(clock.working_days(limits.statutory)),
+            promised=w.say("即办", "on the spot") if limits.on_the_spot else _duration_text(limits.promised, w),
+            promised_days=_days(clock.working_days(limits.promised)),
             working_days=_days(days), basis=cast("TimeBasis | None", basis_kind), critical_path=[], serial_days=None, target_days=None,
         )
         self.steps = [StepItem.model_construct(
@@ -540,7 +542,13 @@ class _MatterRun:
     def condition(self, cond: m.Condition) -> _Result:
         done = self.conds.get(cond.id)
         if done is not None:
-            return done
+            if done[2] is None or not done[2].children:
+                return done
+            # Explained where it was first met: written out again, conditions built on conditions
+            # would double the explanation at each level.
+            seen = self.w.say("判定同上", "as decided above")
+            again = done[2].model_copy(update={"children": [], "detail": f"{done[2].detail}{self.w.say('；', '; ')}{seen}" if done[2].detail else seen})
+            return done[0], done[1], again
         w = self.w
         basis = self.ev.basis(cond.basis) if self.trace else []
         result: _Result

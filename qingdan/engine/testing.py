@@ -46,7 +46,7 @@ from ..compiler import Catalog
 from ..compiler import model as m
 from ..compiler.diagnostics import Loc, did_you_mean
 from ..compiler.durations import Clock
-from ..compiler.text import Text, did_you_mean_suffix, say
+from ..compiler.text import Text, did_you_mean_suffix, one_line, say, terminal_text, xml_text
 from .datafiles import DataError, YamlDoc, read_text
 from .evaluate import Decision, Evaluator, FactsError, MaterialItem, Outcome, UnknownTarget, resolve_target
 
@@ -273,7 +273,7 @@ class CaseResult:
 
     def failure_text(self, lang: str) -> str:
         if self.error is not None:
-            return self.error.located(lang)
+            return one_line(self.error.located(lang))
         out = []
         for d in self.diffs:
             out.append(f"{d.field}:")
@@ -283,7 +283,7 @@ class CaseResult:
                 out.append(say(lang, f"      缺少 {x}（期望有，实际没有）", f"      missing {x} (expected, not there)"))
             for x in d.unexpected:
                 out.append(say(lang, f"      多出 {x}（实际有，未期望）", f"      unexpected {x} (there, not expected)"))
-        return "\n".join(out)
+        return "\n".join(one_line(x) for x in out)
 
 
 def _show(items: Iterable[object]) -> str:
@@ -623,7 +623,7 @@ def render_coverage(cov: Coverage, lang: str) -> str:
         what_en = "condition" if i.kind == "condition" else "material (only when)"
         lines.append(say(lang, f"  {where}事项“{i.matter}”的{what_zh}“{i.id}”：{never_zh}",
                           f"  {where}{what_en} '{i.id}' of matter '{i.matter}': {never_en}"))
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)
 
 
 # ---------------------------------------------------------------- reports
@@ -642,13 +642,13 @@ def render_results(files: list[TestFile], results: list[CaseResult], lang: str) 
             where = f"（第 {r.case.line} 行）" if lang == "zh" else f" (line {r.case.line})"
             lines.append(f"  {mark} {r.case.name}" + ("" if r.status == "pass" else where))
             if r.status != "pass":
-                lines += ["      " + x for x in r.failure_text(lang).split("\n")]
+                lines += ["      " + x for x in r.failure_text(lang).split("\n")]  # failure_text escapes within its lines
     passed = sum(r.status == "pass" for r in results)
     failed = sum(r.status == "fail" for r in results)
     errors = sum(r.status == "error" for r in results) + sum(tf.error is not None for tf in files)
     lines.append(say(lang, f"共 {len(results)} 个用例：通过 {passed}，失败 {failed}，错误 {errors}",
                       f"{len(results)} cases: {passed} passed, {failed} failed, {errors} errors"))
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)
 
 
 def junit_xml(files: list[TestFile], results: list[CaseResult], lang: str, suite_name: str = "qingdan") -> str:
@@ -660,24 +660,27 @@ def junit_xml(files: list[TestFile], results: list[CaseResult], lang: str, suite
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for tf in files:
         rs = by_file.get(tf.rel, [])
-        suite = ET.SubElement(root, "testsuite", name=tf.rel)
+        suite = ET.SubElement(root, "testsuite", name=xml_text(tf.rel))
         counts = {"tests": len(rs), "failures": sum(r.status == "fail" for r in rs), "errors": sum(r.status == "error" for r in rs)}
         classname = re.sub(r"\.test\.ya?ml$", "", tf.rel).replace("/", ".")
         if tf.error is not None:
             counts["tests"] += 1
             counts["errors"] += 1
-            tc = ET.SubElement(suite, "testcase", classname=classname, name=tf.rel, file=tf.rel, line=str(tf.error.line))
-            err = ET.SubElement(tc, "error", message=tf.error.message(lang), type="DataError")
-            err.text = tf.error.located(lang)
+            tc = ET.SubElement(suite, "testcase", classname=xml_text(classname), name=xml_text(tf.rel), file=xml_text(tf.rel),
+                               line=str(tf.error.line))
+            err = ET.SubElement(tc, "error", message=xml_text(tf.error.message(lang)), type="DataError")
+            err.text = xml_text(tf.error.located(lang))
         for r in rs:
-            tc = ET.SubElement(suite, "testcase", classname=classname, name=r.case.name, file=tf.rel, line=str(r.case.line))
+            tc = ET.SubElement(suite, "testcase", classname=xml_text(classname), name=xml_text(r.case.name), file=xml_text(tf.rel),
+                               line=str(r.case.line))
             if r.status == "fail":
                 fields = ", ".join(d.field for d in r.diffs)
-                el = ET.SubElement(tc, "failure", message=say(lang, f"与期望不符：{fields}", f"differs from the expectation: {fields}"), type="ExpectationMismatch")
-                el.text = r.failure_text(lang)
+                el = ET.SubElement(tc, "failure", message=xml_text(say(lang, f"与期望不符：{fields}", f"differs from the expectation: {fields}")),
+                                   type="ExpectationMismatch")
+                el.text = xml_text(r.failure_text(lang))
             elif r.status == "error" and r.error is not None:
-                el = ET.SubElement(tc, "error", message=r.error.message(lang), type="DataError")
-                el.text = r.error.located(lang)
+                el = ET.SubElement(tc, "error", message=xml_text(r.error.message(lang)), type="DataError")
+                el.text = xml_text(r.error.located(lang))
         for k, v in counts.items():
             suite.set(k, str(v))
             totals[k] += v

@@ -287,11 +287,12 @@ def check_still_owned(out: str | Path, owned: OwnedFiles) -> None:
 
 def build(catalog: Catalog, out: str | Path, *, version: str | None = None, date: str | None = None, templates: str | None = None,
           progress: Callable[[int], None] | None = None, steps: Sequence[StepFunction] | None = None,
-          diagnostics: Sequence[Diagnostic] = (), inputs: Sequence[str | Path] = ()) -> BuildResult:
+          diagnostics: Sequence[Diagnostic] = (), inputs: Sequence[str | Path] = (),
+          stage: Callable[[str], None] | None = None) -> BuildResult:
     """Build every artefact of ``catalog`` into ``out``, atomically.
 
     ``steps`` defaults to ``BUILD_STEPS``; ``progress(n)`` is told of each unit of work
-    done; ``diagnostics`` are the compile's findings, which the site shows; ``inputs`` are
+    done, ``stage(name)`` of each step as it starts (its function's name, ``guides_step`` …); ``diagnostics`` are the compile's findings, which the site shows; ``inputs`` are
     the files the compile read, which ``out`` must not hold (see ``check_output_dir``).
     """
     out = Path(out)
@@ -310,6 +311,8 @@ def build(catalog: Catalog, out: str | Path, *, version: str | None = None, date
         ctx = BuildContext(tmp, version, date, templates, matter_slugs(catalog.model), journey_slugs(catalog.model),
                            diagnostics=diagnostics)
         for run in steps:
+            if stage is not None:
+                stage(getattr(run, "name", getattr(run, "__name__", "")))
             expected = units_of(run, catalog)
             reported = 0
 

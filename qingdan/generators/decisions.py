@@ -35,7 +35,7 @@ from typing import Any
 
 from ..compiler import Catalog
 from ..compiler import model as m
-from ..compiler.normal_form import Atom, to_nnf
+from ..compiler.normal_form import Atom, NormalFormTooLarge, to_nnf
 from .describe import number_text, required_when_text
 
 MAX_ROWS = 4096
@@ -48,6 +48,18 @@ class TableTooLarge(Exception):
 
 
 # ---------------------------------------------------------------- normal forms
+MAX_NORMAL_FORM_PARTS = 20_000  # parts of a condition written out (conditions it refers to included)
+
+
+def normal_form(expr: m.Expr, matter: m.Matter, negate: bool = False) -> Node:
+    """``to_nnf`` within MAX_NORMAL_FORM_PARTS: conditions built on conditions can double at each
+    level, and a table of such a condition would be too large anyway (TableTooLarge)."""
+    try:
+        return to_nnf(expr, matter, negate, limit=MAX_NORMAL_FORM_PARTS)
+    except NormalFormTooLarge:
+        raise TableTooLarge() from None
+
+
 def to_dnf(node: Node) -> list[tuple[Atom, ...]]:
     """Disjunctive normal form: a list of conjunctions (tuples of atoms), in source order."""
     if isinstance(node, Atom):
@@ -322,7 +334,7 @@ def eligibility_table(catalog: Catalog, matter: m.Matter) -> Table:
     )
     negations = []
     for cond in matter.conditions:
-        conjs = to_dnf(to_nnf(cond.expr, matter, negate=True)) if cond.expr is not None else None
+        conjs = to_dnf(normal_form(cond.expr, matter, negate=True)) if cond.expr is not None else None
         negations.append((cond, conjs))
     for cond, conjs in negations:
         for conj in conjs or ():
@@ -360,7 +372,7 @@ def materials_table(catalog: Catalog, matter: m.Matter) -> Table:
         if mat.only_when is None:
             table.rows.append(Row([None] * len(inputs), False, outputs))
             continue
-        conjs = to_dnf(to_nnf(mat.only_when, matter))
+        conjs = to_dnf(normal_form(mat.only_when, matter))
         note = required_when_text(mat, matter)
         for possibly in (False, True):
             for conj in conjs:

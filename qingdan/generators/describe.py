@@ -102,6 +102,36 @@ def duration_text(d: m.Duration | None) -> str:
     return d.zh() if d is not None else "未注明"
 
 
+def statutory_text(limits: m.Limits) -> str:
+    """法定办结时限 as a guide says it: the duration, 无 (the law sets none) or 未注明."""
+    if limits.statutory is None and limits.statutory_none:
+        return "无（法律法规未规定）"
+    return duration_text(limits.statutory)
+
+
+def promised_text(limits: m.Limits) -> str:
+    """承诺办结时限: the duration, 即办 (handled on the spot) or 未注明."""
+    return "即办（当场办结）" if limits.on_the_spot else duration_text(limits.promised)
+
+
+def limit_short_text(limits: m.Limits) -> str:
+    """The limit that counts, in a few characters (diagrams): 即办, 承诺 5个工作日, 法定 20个工作日, or nothing."""
+    if limits.on_the_spot:
+        return "即办"
+    if limits.promised is not None:
+        return "承诺 " + limits.promised.zh()
+    if limits.statutory is not None:
+        return "法定 " + limits.statutory.zh()
+    return ""
+
+
+def handling_type_text(limits: m.Limits) -> str:
+    """办件类型: 即办件 (handled on the spot), 承诺件 (with a promised limit), or empty when neither is stated."""
+    if limits.on_the_spot:
+        return "即办件"
+    return "承诺件" if limits.promised is not None else ""
+
+
 def level_text(level: str | None) -> str:
     return m.LEVEL_ZH.get(level or "", "") or "未注明"
 

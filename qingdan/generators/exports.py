@@ -29,7 +29,7 @@ from ..compiler import model as m
 from . import describe as d
 
 CATALOG_FORMAT = "1.0"
-CATALOG_SCHEMA_ID = f"https://qingdan.invalid/schemas/catalog-{CATALOG_FORMAT}.schema.json"
+CATALOG_SCHEMA_ID = f"urn:qingdan:schemas:catalog-{CATALOG_FORMAT}"
 PUBLISHED_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "catalog.schema.json"
 _TABLES = ("departments", "laws", "powers", "responsibilities", "negatives", "matters", "journeys", "results")
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from ..compiler import Catalog
 from ..compiler import model as m
-from ..compiler.normal_form import Atom, to_nnf
+from ..compiler.normal_form import Atom, NormalFormTooLarge, facts_in, to_nnf
 from . import describe as d
-from .decisions import Node, to_dnf
+from .decisions import MAX_NORMAL_FORM_PARTS, Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]  # a JSON Schema or uiSchema document (or part of one)
@@ -111,7 +111,11 @@ def condition_schema(expr: m.Expr, matter: m.Matter, key: Callable[[str], str]) 
             return {}
         return parts[0] if len(parts) == 1 else {"anyOf": parts}
 
-    return walk(to_nnf(expr, matter))
+    try:
+        form = to_nnf(expr, matter, limit=MAX_NORMAL_FORM_PARTS)
+    except NormalFormTooLarge:  # the check reports it (condition-too-complex); the form leaves it to the server
+        return None
+    return walk(form)
 
 
 # ---------------------------------------------------------------- form assembly
@@ -135,7 +139,7 @@ def _fact_help(catalog: Catalog, matter: m.Matter) -> dict[str, list[str]]:
     for cond in matter.conditions:
         if cond.expr is None:
             continue
-        facts = {a.fact for conj in to_dnf(to_nnf(cond.expr, matter)) for a in conj if a.fact}
+        facts = facts_in(cond.expr, matter)
         basis = d.citations_text(catalog, cond.basis) or d.citations_text(catalog, matter.basis)
         for f in facts:
             out.setdefault(f, []).append(f"{cond.text}（依据{basis}）" if basis else cond.text)

@@ -28,7 +28,6 @@ that loops for a very long time: run untrusted builds under a time limit.
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Callable
 from fractions import Fraction
@@ -46,29 +45,10 @@ from ..compiler.graph import journey_order, topological
 from ..compiler.journeys import JourneyFigures, MaterialSource
 from ..compiler.text import Text
 from . import describe as d
+from .markup import md_join, md_text
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAMES = ("matter_guide.md.j2", "matter_guide.html.j2", "journey_guide.md.j2", "journey_guide.html.j2")
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-
-
-def md_escape(value: object) -> Markup:
-    """Escape text for Markdown: HTML entities for ``& < >``, backslashes for Markdown syntax."""
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return Markup("")
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"\s*\n\s*", " ", text)
-    return Markup(text)
-
-
-def md_join(items: list[Any], sep: str = "") -> Markup:
-    """The ``join`` filter of Markdown templates: every item escaped, joined by ``sep`` (escaped too)."""
-    return Markup(md_escape(sep)).join(md_escape(i) for i in items)
-
 
 def _none_to_empty(value: object) -> object:
     return "" if value is None else value
@@ -126,7 +106,7 @@ class GuideTemplates:
     project's templates outside a sandbox.
     """
 
-    def __init__(self, override: str | None = None, *, markdown_finalize: Callable[[Any], Any] = md_escape,
+    def __init__(self, override: str | None = None, *, markdown_finalize: Callable[[Any], Any] = md_text,
                  markdown_join: Callable[..., Markup] = md_join) -> None:
         self.override = override
         self._dirs = [os.path.realpath(override)] if override else []
@@ -243,10 +223,17 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
             "steps": [
                 {"name": s.name, "department": catalog.department_name(s.department) or "—",
                  "duration": d.duration_text(s.duration)}
-                for s in mt.steps
+                for s in mt.steps if not s.outside_limit
             ],
-            "statutory": d.duration_text(mt.limits.statutory),
-            "promised": d.duration_text(mt.limits.promised),
+            # 特别程序: steps the time limit does not count (行政许可法 第四十五条), with their basis
+            "special_steps": [
+                {"name": s.name, "department": catalog.department_name(s.department) or "—",
+                 "duration": d.duration_text(s.duration), "basis": d.citations_text(catalog, s.basis) or "—"}
+                for s in mt.steps if s.outside_limit
+            ],
+            "statutory": d.statutory_text(mt.limits),
+            "promised": d.promised_text(mt.limits),
+            "handling_type": d.handling_type_text(mt.limits),
             "time_total": days_zh(days) if days is not None and how == "steps" else "",
             "fee": d.fee_text(mt.fee),
             "channels": d.channels_text(mt.channels),

@@ -15,6 +15,8 @@ or a comment (identifiers and system fields), so nothing is dropped silently:
   and a condition naming which level approves what (``省级立项的…项目``) → ``分级`` of the matter
   and its power; other joint departments → 备注;
 - ``handle_time``/``handle_time_limit`` (``"30(工作日)"``) → statutory/promised limits;
+  a statutory ``"无"`` → ``法定: 无`` (the law sets none), ``"即办"``/``"即办件"``/``0`` →
+  ``承诺: 即办``; ``天`` stays ``天`` except in licensing matters (working days by law);
 - ``visit_number`` → visits, ``service_object_name`` → applicants, ``material_intro`` →
   materials, ``consult_phone`` → contact, ``handle_location`` → location, and the
   channels from the platform, window and courier fields;
@@ -53,13 +55,15 @@ from .records import (
     clean,
     derive_levels,
     has_unsafe,
+    is_no_limit,
     merge_cites,
     most_common_level,
     one_line,
     parse_category,
-    parse_duration,
     parse_level,
+    parse_limit,
     parse_visits,
+    read_limit,
     shorten,
     split_list,
     strip_unsafe,
@@ -451,16 +455,15 @@ class GovJsonReader:
             if mt.division and mt.division not in (power.division or ""):
                 power.division = "；".join(x for x in (power.division, mt.division) if x)
 
-        # time limits
+        # time limits: "无" as the statutory limit says the law sets none; 即办 (or 0) is handled on the spot
         for field, attr in (("handle_time", "statutory"), ("handle_time_limit", "promised")):
             value = get(field)
+            if value is None and attr == "statutory" and is_no_limit(r.get(field)):
+                mt.statutory_none = True
+                continue
             if value:
                 try:
-                    duration, assumed = parse_duration(value)
-                    setattr(mt, attr, duration)
-                    if assumed:
-                        self.problem(n, "assumed-unit", Text(f"时限“{value}”没有单位，按工作日导入", f"the time limit '{value}' has no unit; read as working days"),
-                                     "assumed", field, value, code or name)
+                    read_limit(self, n, mt, attr, field, value, parse_limit(value, licensing=category == "licensing"), code or name)
                 except ValueProblem as e:
                     bad(field, value, e)
 

@@ -8,7 +8,8 @@ made by the writer, once, for the whole project.
 
 The readers here turn the texts found in real catalogs into the language's values:
 ``"30(工作日)"`` → (30, working days), ``"省级"`` → province, ``"行政许可"`` → licensing,
-``"1次"`` → 1; ``"无"`` and friends mean absent. A text that cannot be read raises
+``"1次"`` → 1; ``"无"`` and friends mean absent, except in a statutory time limit, where
+``"无"`` says the law sets none (``法定: 无``) and ``"即办"`` means handled on the spot. A text that cannot be read raises
 ``ValueProblem`` with a message for people, which the importer reports with the row.
 ``UNSAFE`` is the set of characters that never reach a rule file (control, format and
 text-direction characters); ``clean`` removes them, the readers report where they were.
@@ -22,6 +23,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from ..compiler import model as m
 from ..compiler.text import Text
@@ -166,6 +168,8 @@ class MatterRec:
     materials: list[MaterialRec] = field(default_factory=list)
     statutory: tuple[Decimal, str] | None = None
     promised: tuple[Decimal, str] | None = None
+    statutory_none: bool = False  # the source says the law sets no limit (法定时限 “无”): 法定: 无
+    on_the_spot: bool = False  # handled on the spot (即办, 即办件, 0): 承诺: 即办
     notes: list[tuple[str, str]] = field(default_factory=list)
     ident: str | None = None  # an identifier the source already gave (标识), kept when valid
     meta: list[tuple[str, str]] = field(default_factory=list)
@@ -300,10 +304,11 @@ def split_list(text: str, commas: bool = False) -> list[str]:
 # ---------------------------------------------------------------- durations
 _UNIT_WORDS = [
     ("个工作日", "working_days"), ("工作日", "working_days"), ("工作天", "working_days"),
-    ("个自然日", "natural_days"), ("自然日", "natural_days"), ("日历天", "natural_days"), ("天", "natural_days"), ("日", "natural_days"),
+    ("个自然日", "natural_days"), ("自然日", "natural_days"), ("日历天", "natural_days"), ("日历日", "natural_days"),
+    ("个天", "days"), ("天", "days"), ("日", "days"),  # 天/日 without saying which: kept as 天 (ambiguous-day-unit warns)
     ("个小时", "hours"), ("小时", "hours"),
 ]
-UNIT_TEXT = {"working_days": "工作日", "natural_days": "自然日", "hours": "小时"}
+UNIT_TEXT = {"working_days": "工作日", "natural_days": "自然日", "days": "天", "hours": "小时"}
 _DURATION = re.compile(
     r"^(\d+(?:\.\d+)?)\s*[(（]?\s*(" + "|".join(re.escape(w) for w, _ in _UNIT_WORDS) + r")?\s*[)）]?$"
 )
@@ -317,6 +322,80 @@ def unit_of_header(header: str) -> str | None:
         if word in header:
             return unit
     return None
+
+
+# What the platforms write for "the law sets no time limit" in a statutory-limit field.
+_NO_LIMIT = frozenset({"无", "无法定时限", "无法定办结时限", "无时限", "无时限要求", "法律未规定", "法律法规未规定",
+                       "法律法规无规定", "无明确规定", "无规定"})
+
+
+def is_no_limit(value: object) -> bool:
+    """Whether a statutory-limit value says the law sets no limit (``"无"`` …), as opposed to being empty."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value).strip().replace(" ", "") in _NO_LIMIT
+
+
+@dataclass(frozen=True)
+class LimitText:
+    """A time-limit text read: a duration, 无 (no limit in law) or 即办 (on the spot)."""
+
+    duration: tuple[Decimal, str] | None = None
+    none: bool = False
+    on_the_spot: bool = False
+    assumed_unit: bool = False  # no unit written: working days assumed
+    working_by_law: bool = False  # 天 in a licensing limit, read as working days (行政许可法 第八十二条)
+
+
+def parse_limit(text: str, default_unit: str | None = None, licensing: bool = False) -> LimitText:
+    """A statutory or promised limit: ``"30(工作日)"``, ``"无"``, ``"即办"`` or ``"0"`` (即办).
+
+    ``天``/``日`` stay ambiguous (unit ``days``), except in a licensing matter, whose limits
+    the licensing law counts in working days (行政许可法 第八十二条). Raises ValueProblem
+    like ``parse_duration``.
+    """
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if t in _NO_LIMIT:
+        return LimitText(none=True)
+    if t in _IMMEDIATE:
+        return LimitText(on_the_spot=True)
+    (amount, unit), assumed = parse_duration(t, default_unit)
+    if amount == 0:
+        return LimitText(on_the_spot=True)
+    if unit == "days" and licensing:
+        return LimitText((amount, "working_days"), working_by_law=True)
+    return LimitText((amount, unit), assumed_unit=assumed)
+
+
+class Reports(Protocol):
+    def problem(self, line: int, code: str, message: Text, action: str, field: str = "", value: str = "", record: str = "") -> None: ...
+
+
+def read_limit(reader: Reports, line: int, mt: MatterRec, attr: str, field: str, value: str, limit: LimitText, record: str) -> None:
+    """Put a time limit read from ``field`` (``attr``: statutory or promised) into ``mt``, reporting what was assumed."""
+    if limit.none:
+        mt.statutory_none = mt.statutory_none or attr == "statutory"  # a promised 无 is no promise
+        return
+    if limit.on_the_spot:
+        mt.on_the_spot = True
+        if mt.promised is not None:
+            mt.meta.append(("承诺时限原文（按即办导入）", duration_text(mt.promised)))
+            mt.promised = None
+        if attr == "statutory":
+            reader.problem(line, "assumed-on-the-spot", Text(
+                f"法定时限“{value}”表示当场办结，按“承诺: 即办”导入（法定时限只能写时长或“无”），请核对法定时限",
+                f"the statutory limit '{value}' means handled on the spot; imported as 'promised: on_the_spot' "
+                "(a statutory limit is a duration or 'none'); please check the statutory limit"), "assumed", field, value, record)
+        return
+    if attr == "promised" and mt.on_the_spot:
+        mt.meta.append((f"{field} 原文（按即办导入）", value))
+        return
+    setattr(mt, attr, limit.duration)
+    if limit.assumed_unit:
+        reader.problem(line, "assumed-unit", Text(f"时限“{value}”没有单位，按工作日导入", f"the time limit '{value}' has no unit; read as working days"),
+                       "assumed", field, value, record)
+    if limit.working_by_law:
+        reader.problem(line, "assumed-unit", Text(f"行政许可事项的时限“{value}”按工作日导入（行政许可法第八十二条：期限以工作日计算）",
+                                                  f"the licensing limit '{value}' is read as working days (the licensing law, art. 82, counts working days)"),
+                       "assumed", field, value, record)
 
 
 def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[Decimal, str], bool]:

@@ -57,14 +57,16 @@ from .records import (
     citations,
     clean,
     derive_levels,
+    is_no_limit,
     merge_cites,
     one_line,
     parse_category,
     parse_channels,
-    parse_duration,
     parse_level,
+    parse_limit,
     parse_negative_type,
     parse_visits,
+    read_limit,
     split_list,
     strip_unsafe,
     unit_of_header,
@@ -533,6 +535,8 @@ class TableReader:
                 cell = values[c]
                 if cell:
                     columns.setdefault(key, []).append(cell)
+                elif key == "statutory" and is_no_limit(row[c]):  # 无: the law sets no limit (法定: 无), not an empty cell
+                    columns.setdefault(key, []).append("无")
             cells: Cells = {key: "\n".join(dict.fromkeys(texts)) for key, texts in columns.items()}  # several basis columns are joined
             extra = [(h, one_line(cell, " ")) for c, h in layout.extra.items() if (cell := values[c])]
             units = {layout.keys[c]: u for c, u in layout.units.items() if c in layout.keys}
@@ -861,15 +865,12 @@ class TableReader:
             mt.level, mt.division = power.level, power.division
         if cells.get("basis"):
             mt.basis = citations(cells["basis"])
+        licensing = power is not None and power.category == "licensing"
         for key, heading in (("statutory", STATUTORY), ("promised", PROMISED)):
             if cells.get(key):
-                parsed = self.value(number, record, heading, cells[key], parse_duration, mt.meta, units.get(key))
+                parsed = self.value(number, record, heading, cells[key], parse_limit, mt.meta, units.get(key), licensing)
                 if parsed:
-                    duration, assumed = parsed
-                    setattr(mt, key, duration)
-                    if assumed:
-                        self.problem(number, "assumed-unit", Text(f"时限“{cells[key]}”没有单位，按工作日导入", f"the time limit '{cells[key]}' has no unit; read as working days"),
-                                     "assumed", heading, cells[key], record)
+                    read_limit(self, number, mt, key, heading, cells[key], parsed, record)
         if cells.get("visits"):
             mt.visits = self.value(number, record, VISITS, cells["visits"], parse_visits, mt.meta)
         if cells.get("materials"):

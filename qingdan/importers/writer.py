@@ -398,11 +398,15 @@ class ProjectWriter:
                     lines.append(f"  材料 {mid} {q(mat.name)} {{ 备注: {q(mat.note)} }}")
                 else:
                     lines.append(f"  材料 {mid} {q(mat.name)}")
-        if mt.statutory or mt.promised:
+        if mt.statutory or mt.promised or mt.statutory_none or mt.on_the_spot:
             lines += ["", "  时限 {"]
             if mt.statutory:
                 lines.append(f"    法定: {duration_text(mt.statutory)}")
-            if mt.promised:
+            elif mt.statutory_none:
+                lines.append("    法定: 无")
+            if mt.on_the_spot:
+                lines.append("    承诺: 即办")
+            elif mt.promised:
                 lines.append(f"    承诺: {duration_text(mt.promised)}")
             lines.append("  }")
         if mt.meta:

@@ -542,6 +542,7 @@ BASIS = Rule(
     group="authority",
     explanation=(
         "法无授权不可为: every power, matter and condition needs a legal basis (`依据: 法规.条款`), and "
+        "so does a step left out of the time limit (`不计时限: 是`, see steps-exceed-limit); "
         "every citation (also in responsibilities and negative-list entries) must name a law declared "
         "in the project (`法规 …`) and, when it names an article, an article declared in that law "
         "(`条款 …`). Name resolution deliberately leaves citations to this check, so all legal-basis "
@@ -628,4 +629,9 @@ def missing_legal_basis(catalog: Catalog) -> Iterable[Diagnostic]:
                                 f"condition '{cond.id}' of matter '{mt.id}' has no legal basis: add '依据: law.article' to it",
                                 cond.loc))
             citations(f"事项“{mt.id}”的条件“{cond.id}”", f"condition '{cond.id}' of matter '{mt.id}'", cond.basis)
+        for st in mt.steps:  # a step left out of the time limit needs the law that allows it
+            if st.outside_limit:
+                need(st, st.basis, f"事项“{mt.id}”的步骤“{st.id}”不计入时限，但没有写依据：请写“依据: 行政许可法.第四十五条”或规定它的其他法规条款",
+                     f"step '{st.id}' of matter '{mt.id}' is left out of the time limit without a legal basis: add '依据: law.article' (e.g. the licensing law's art. 45)")
+            citations(f"事项“{mt.id}”的步骤“{st.id}”", f"step '{st.id}' of matter '{mt.id}'", st.basis)
     return out

@@ -36,7 +36,7 @@ from typing import Any
 from .. import model as m
 from ..catalog import Catalog
 from ..diagnostics import RULES, Diagnostic, diag
-from ..normal_form import Atom, NormalFormTooLarge, condition_index, to_nnf
+from ..normal_form import Atom, NormalFormTooLarge, condition_index, facts_in, to_nnf
 from .common import dept_zh
 from .registry import check
 
@@ -268,24 +268,6 @@ def constancy(expr: m.Expr, matter: m.Matter, work: _Work | None = None) -> bool
     return found if isinstance(found, bool) else None
 
 
-def _facts_in(expr, matter: m.Matter, out: dict) -> None:
-    """The facts ``expr`` tests, in the order they are written, conditions it refers to read through."""
-    stack: list[tuple[m.Expr, frozenset]] = [(expr, frozenset())]
-    while stack:
-        node, seen = stack.pop()
-        if isinstance(node, m.Compare | m.InSet | m.BoolFact):
-            f = matter.fact(node.fact)
-            out.setdefault(node.fact, f.label if f else node.fact)
-        elif isinstance(node, m.Not):
-            stack.append((node.operand, seen))
-        elif isinstance(node, m.AllOf | m.AnyOf):
-            stack.extend((item, seen) for item in reversed(node.items))
-        elif isinstance(node, m.CondRef) and node.name not in seen:
-            cond = matter.condition(node.name)
-            if cond is not None and cond.expr is not None:
-                stack.append((cond.expr, seen | {node.name}))
-
-
 def _constant_parts(expr: m.Expr, matter: m.Matter, work: _Work) -> Iterable[tuple[m.Expr, bool]]:
     """The outermost constant items of ``且``/``或`` inside a non-constant expression."""
     if isinstance(expr, m.Not):
@@ -343,8 +325,7 @@ def _too_complex(mt: m.Matter, expr: m.Expr, why: str, owner_zh: str, what_zh: s
 
 
 def _report(mt: m.Matter, expr: m.Expr, always: bool, owner_zh: str, what_zh: str, what_en: str, kind: str, part: bool) -> Diagnostic:
-    facts: dict[str, str] = {}
-    _facts_in(expr, mt, facts)
+    facts = facts_in(expr, mt)
     involved_zh = ("（涉及事实：" + "、".join(f"“{k}”" for k in facts) + "）") if facts else ""
     involved_en = (" (facts: " + ", ".join(f"'{k}'" for k in facts) + ")") if facts else ""
     state_zh = "永远成立" if always else "永远不会成立"

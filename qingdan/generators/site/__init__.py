@@ -27,9 +27,9 @@ jieba inserts and on Chinese punctuation.
 
 from __future__ import annotations
 
+from ..markup import html_text, md_text, safe_title
 from ..paths import department_slug, department_slugs
 from .figures import Overview, overview
-from .markup import html_text, md_text, safe_title
 from .mermaid import journey_flowchart, matter_flowchart, mermaid_text
 from .mkdocs import (
     MARKER,

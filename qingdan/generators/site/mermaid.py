@@ -45,13 +45,15 @@ def matter_flowchart(catalog: Catalog, mt: m.Matter) -> str:
     if mt.steps:
         for i, s in enumerate(mt.steps, 1):
             nodes.append(f"s{i}")
-            lines.append(f"  s{i}[{_label(s.name, catalog.department_name(s.department), d.duration_text(s.duration) if s.duration else '')}]")
+            took = d.duration_text(s.duration) if s.duration else ""
+            if s.outside_limit:
+                took = f"{took}（特别程序，不计时限）" if took else "特别程序，不计时限"
+            lines.append(f"  s{i}[{_label(s.name, catalog.department_name(s.department), took)}]")
     else:
         nodes.append("s1")
         lines.append(f"  s1[{_label('办理', catalog.department_name(mt.department))}]")
     result = mt.result.name if mt.result else ""
-    limit = mt.limits.promised or mt.limits.statutory
-    lines.append(f"  done([{_label('办结', result, ('承诺 ' if mt.limits.promised else '法定 ') + limit.zh() if limit else '')}])")
+    lines.append(f"  done([{_label('办结', result, d.limit_short_text(mt.limits))}])")
     chain = ["start", *nodes, "done"]
     lines.append("  " + " --> ".join(chain))
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from datetime import date as _date
 from pathlib import Path
@@ -27,7 +28,7 @@ import yaml
 
 from ...compiler import Catalog
 from ...compiler.text import Text
-from .markup import html_text
+from ..markup import html_text
 
 SITE_ASSETS = Path(__file__).parent / "assets"
 MERMAID_JS = "assets/javascripts/mermaid.min.js"
@@ -91,6 +92,7 @@ def mkdocs_config(catalog: Catalog, nav: list[Any], version: str, date: str | No
             "md_in_html",
             "admonition",
             {"toc": {"permalink": False}},
+            "pymdownx.highlight",  # ```qd fences (the rule pages' examples): qingdan's Pygments lexer
             {"pymdownx.superfences": {"custom_fences": [{"name": "mermaid", "class": "mermaid", "format": _FenceFormat()}]}},
         ],
         "extra_javascript": [MERMAID_JS],
@@ -134,29 +136,42 @@ cli(sys.argv[2:], prog_name="mkdocs")
 """
 """The mkdocs child: ``python -c _CHILD PARENT_PID build ...`` runs ``mkdocs build ...`` and dies with its parent."""
 
+_PAGE_DONE = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")
 _NOISE = re.compile(r"^(INFO|DEBUG)\b|^Building prefix dict|^Loading model|^Prefix dict has been built|^Dumping model")
 
 
-def build_site_html(project_dir: str | Path, site_dir: str | Path, *, date: str | None = None) -> None:
+def build_site_html(project_dir: str | Path, site_dir: str | Path, *, date: str | None = None,
+                    progress: Callable[[int], None] | None = None) -> None:
     """Run ``mkdocs build --strict`` on the project in ``project_dir`` into ``site_dir``, in a
     child process that does not outlive this one (see the module docstring).
 
-    Raises SiteError with mkdocs' warnings when the build fails.
+    ``progress(1)`` is told as mkdocs reads each page and again as it writes it (two units a
+    page, from its ``--verbose`` log). Raises SiteError with mkdocs' warnings when the build fails.
     """
     project_dir, site_dir = Path(project_dir), Path(site_dir)
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(source_date_epoch(date))
     env.setdefault("PYTHONHASHSEED", "0")
     env["NO_MKDOCS_2_WARNING"] = "1"  # the theme's banner about its successor is not a build problem
-    cmd = [sys.executable, "-c", _CHILD, str(os.getpid()), "build", "--strict", "--clean",
+    cmd = [sys.executable, "-c", _CHILD, str(os.getpid()), "build", "--strict", "--clean", "--verbose",
            "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(site_dir.absolute())]
+    kept: list[str] = []  # what mkdocs said, but its per-page log
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=project_dir)
+        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                              errors="replace", cwd=project_dir) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                text = line.strip()
+                if _PAGE_DONE.search(text):
+                    if progress is not None:
+                        progress(1)
+                elif text and not _NOISE.match(text):
+                    kept.append(text)
+                    del kept[:-200]
     except OSError as e:
         raise SiteError(Text(f"无法运行 mkdocs：{e}", f"cannot run mkdocs: {e}")) from None
     if proc.returncode != 0:
-        lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip() and not _NOISE.match(ln.strip())]
-        detail = "\n".join(lines[-20:])
+        detail = "\n".join(kept[-20:])
         raise SiteError(Text(f"mkdocs 构建网站失败：\n{detail}", f"mkdocs could not build the site:\n{detail}"))
     compact_search_index(site_dir)
 

@@ -33,14 +33,14 @@ from ..dmn import write_matter_decisions
 from ..exports import catalog_json
 from ..forms import dumps, journey_form, matter_form
 from ..guides import journey_guide_markdown, matter_guide_markdown
+from ..markup import html_text, safe_title
 from ..paths import department_slugs
 from ..paths import journey_slugs as _journey_slugs
 from ..paths import matter_slugs as _matter_slugs
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
-from .markup import html_text, safe_title
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
-from .writer import NavLimits, SiteWriter
+from .writer import NavLimits, SiteWriter, front_matter
 
 HOME_JOURNEY_ROWS = 50  # the home page lists this many journeys; the journeys page lists all
 LIST_PAGES = (("power", "权力清单", "lists/power.md"), ("responsibility", "责任清单", "lists/responsibility.md"),
@@ -49,6 +49,7 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": 
 _HIDDEN_COLUMNS = {"标识", "权力标识"}
 
 Nav = list[Any]  # mkdocs navigation entries: {title: page} or {title: [entries]}
+NOT_SEARCHED = {"search": {"exclude": True}}  # the check rules' pages: the search finds the catalog, not the tool's manual
 
 
 def write_site_project(catalog: Catalog, write: Write, *, version: str | None = None, date: str | None = None,
@@ -145,8 +146,8 @@ def _departments(site: SiteWriter, in_nav: bool) -> Nav:
         for mt in matters_of.get(did, []):
             matters.append({
                 "name": mt.name, "link": site.link(page, f"matters/{site.mslugs[mt.id]}.md"), "code": mt.code or "未注明",
-                "level": d.level_text(mt.level), "promised": d.duration_text(mt.limits.promised),
-                "statutory": d.duration_text(mt.limits.statutory), "visits": d.visits_text(mt.visits),
+                "level": d.level_text(mt.level), "promised": d.promised_text(mt.limits),
+                "statutory": d.statutory_text(mt.limits), "visits": d.visits_text(mt.visits),
                 "materials": len(mt.materials),
             })
         site.page(
@@ -186,8 +187,8 @@ def _matter(site: SiteWriter, mid: str) -> None:
     mt = catalog.matter(mid)
     slug = site.mslugs[mid]
     page = f"matters/{slug}.md"
-    # Rendered again rather than taken from the build's guides/: the site escapes for its
-    # own Markdown extensions (site/markup.md_text), which the published guides do not have.
+    # Rendered again rather than taken from the build's guides/: the site's guide templates
+    # (``site.guides``) add the site's links and page layout.
     guide_text = matter_guide_markdown(catalog, mid, version=site.version, date=site.date, env=site.guides)
 
     form_cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -296,9 +297,9 @@ def _checks(site: SiteWriter) -> Nav:
     nav_rules: Nav = []
     for r in rules:
         page = f"checks/rules/{r.name}.md"
-        site.write(f"docs/{page}", rule_markdown(r, "zh"))
+        site.write(f"docs/{page}", front_matter(NOT_SEARCHED) + rule_markdown(r, "zh"))
         nav_rules.append({f"{r.code} {r.name}": page})
-    site.page("checks/index.md", "checks.md.j2", rules=[
+    site.page("checks/index.md", "checks.md.j2", front=NOT_SEARCHED, rules=[
         {"code": r.code, "name": r.name, "link": site.link("checks/index.md", f"checks/rules/{r.name}.md"),
          "severity": SEVERITY_ZH[severities.get(r.name, r.severity.value)], "summary": r.summary_zh, "group": r.group}
         for r in rules])

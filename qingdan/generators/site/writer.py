@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from ...compiler import Catalog
 from ...compiler.diagnostics import Diagnostic
 from ..context import Write
 from ..guides import GuideTemplates, template_dir
-from .markup import link, md_join, md_text, safe_title, url
+from ..markup import link, md_join, md_text, safe_title, url
 
 SITE_TEMPLATES = Path(__file__).parent / "templates"
 # Above these counts, pages are reached from their index pages only, not listed in the
@@ -27,6 +28,14 @@ SITE_TEMPLATES = Path(__file__).parent / "templates"
 NAV_MATTER_LIMIT = 500
 NAV_JOURNEY_LIMIT = 100
 NAV_DEPARTMENT_LIMIT = 200
+
+
+def front_matter(meta: dict[str, Any] | None) -> str:
+    """A page's YAML front matter (what the theme and its search plugin read); catalog text in
+    it is a YAML string, safely quoted, never markup."""
+    if not meta:
+        return ""
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6) + "---\n"
 
 
 @dataclass(frozen=True)
@@ -90,11 +99,11 @@ class SiteWriter:
             self._guides = site_guide_templates(template_dir(self.catalog, self.templates))
         return self._guides
 
-    def page(self, rel: str, template: str, **view: Any) -> None:
-        """Render ``template`` into ``docs/<rel>``."""
+    def page(self, rel: str, template: str, front: dict[str, Any] | None = None, **view: Any) -> None:
+        """Render ``template`` into ``docs/<rel>``, after the page's ``front`` matter (YAML) if any."""
         text = self.env.get_template(template).render(page=rel, project=self.catalog.config.name, version=self.version,
                                                       date=self.date or "", **view)
-        self.write(f"docs/{rel}", safe_title(text))
+        self.write(f"docs/{rel}", front_matter(front) + safe_title(text))
 
     def link(self, from_page: str, target: str) -> Markup:
         return link(from_page, target)

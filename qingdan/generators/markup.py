@@ -1,10 +1,11 @@
-"""Catalog text on a site page: Markdown text (``md_text``, what every page template and
-the site's guides print), the page title, the raw HTML the theme prints (site name,
+"""Catalog text in the Markdown qingdan writes: ``md_text`` is what the build's service
+guides (``guides/*.md``), every site page template and the site's guides print; also the
+page title, the raw HTML the theme prints (site name,
 navigation titles) and link targets. Mermaid labels are escaped by
 ``mermaid.mermaid_text``.
 
-Rule files come from pull requests, so no catalog text may become markup. The site's
-Markdown (``mkdocs.mkdocs_config``) enables tables, attr_list, md_in_html, admonition,
+Rule files come from pull requests, so no catalog text may become markup, in the site or
+in a portal that renders the published guides. The site's Markdown (``mkdocs.mkdocs_config``) enables tables, attr_list, md_in_html, admonition,
 toc and pymdownx.superfences; ``md_text`` escapes what each makes special:
 
 - raw HTML, entities, autolinks (core, md_in_html): ``& < >`` become entities;
@@ -25,7 +26,9 @@ toc and pymdownx.superfences; ``md_text`` escapes what each makes special:
   U+FFFD.
 
 Python-Markdown turns every backslash escape back into its character, so the reader
-sees the text as written (white space collapsed, as HTML shows it anyway).
+sees the text as written (white space collapsed, as HTML shows it anyway). CommonMark
+renderers (a portal's) read the same escapes and entities the same way: any ASCII
+punctuation may take a backslash there, and ``&#126;`` is an entity.
 """
 
 from __future__ import annotations
