@@ -630,8 +630,9 @@ def missing_legal_basis(catalog: Catalog) -> Iterable[Diagnostic]:
                                 cond.loc))
             citations(f"事项“{mt.id}”的条件“{cond.id}”", f"condition '{cond.id}' of matter '{mt.id}'", cond.basis)
         for st in mt.steps:  # a step left out of the time limit needs the law that allows it
-            if st.outside_limit:
-                need(st, st.basis, f"事项“{mt.id}”的步骤“{st.id}”不计入时限，但没有写依据：请写“依据: 行政许可法.第四十五条”或规定它的其他法规条款",
-                     f"step '{st.id}' of matter '{mt.id}' is left out of the time limit without a legal basis: add '依据: law.article' (e.g. the licensing law's art. 45)")
+            if st.outside_limit and not st.basis and "basis" not in st.locs:
+                out.append(diag("missing-legal-basis", f"事项“{mt.id}”的步骤“{st.id}”不计入时限，但没有写依据：请写“依据: 行政许可法.第四十五条”或规定它的其他法规条款",
+                                f"step '{st.id}' of matter '{mt.id}' is left out of the time limit without a legal basis: add '依据: law.article' (e.g. the licensing law's art. 45)",
+                                st.loc))
             citations(f"事项“{mt.id}”的步骤“{st.id}”", f"step '{st.id}' of matter '{mt.id}'", st.basis)
     return out
