@@ -309,7 +309,10 @@ def test_rule_pages_and_index(built):
     index = _doc(built, "checks/index.md")
     for rule in RULES.values():
         assert f"[{rule.name}](rules/{rule.name}.md)" in index
-        assert _doc(built, f"checks/rules/{rule.name}.md").startswith(f"# {rule.name} ({rule.code})")
+        page = _doc(built, f"checks/rules/{rule.name}.md")
+        front, body = page.split("---\n", 2)[1:]  # the front matter keeps the tool's manual out of the search
+        assert yaml.safe_load(front) == {"search": {"exclude": True}}
+        assert body.startswith(f"# {rule.name} ({rule.code})")
 
 
 # ---------------------------------------------------------------- escaping, determinism, scale
