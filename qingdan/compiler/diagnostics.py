@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from ..dsl.spelling import did_you_mean, edit_distance
 from .text import Text, did_you_mean_suffix
+
+__all__ = ["RULES", "Diagnostic", "Loc", "Related", "Rule", "Severity", "diag", "did_you_mean", "edit_distance", "register_rule", "related"]
 
 
 class Severity(str, Enum):
@@ -135,32 +138,6 @@ def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related: Iterable[Rela
     if did_you_mean:
         return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), did_you_mean, misspelt=True)
     return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), suggestion)
-
-
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate by edit distance, if close enough to be a likely typo."""
-    best, best_d = None, None
-    limit = max(1, min(3, len(word) // 2))
-    for cand in sorted(set(candidates)):
-        d = edit_distance(word, cand, limit)
-        if d <= limit and (best_d is None or d < best_d):
-            best, best_d = cand, d
-    return best
 
 
 # The bad example of condition-too-complex: eighteen yes/no facts, two choices for each pair of

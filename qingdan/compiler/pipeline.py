@@ -30,9 +30,10 @@ from . import model as m
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
-from .diagnostics import Diagnostic, Loc, Severity, diag
+from .diagnostics import Diagnostic, Loc, Related, Severity, diag
 from .lower import Lowering
 from .resolve import Resolver
+from .syntax_consequences import leave_out_consequences
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source
 from .waivers import Waiver, apply_waivers, collect_waivers
 
@@ -129,7 +130,10 @@ def _process_text(rel: str, text: str, config: m.ProjectConfig, options: Compile
     for syntax in problems:
         s = syntax.span
         diags.append(diag("syntax-error", syntax.message_zh, syntax.message_en,
-                          Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1))))
+                          Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1)),
+                          related=[Related(Loc(rel, r.line, r.col, r.end_line, max(r.end_col, r.col + 1)), zh, en)
+                                   for r, zh, en in syntax.related],
+                          suggestion=syntax.suggestion, did_you_mean=syntax.did_you_mean))
     lowering = Lowering(config)
     lowering.lower_file(rel, tree)
     diags.extend(lowering.diagnostics)
@@ -252,6 +256,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
         timings.update({f"check:{k}": v for k, v in check_times.items()})
     diags = _apply_severities(diags, config)
     diags.extend(apply_waivers(diags, waivers))
+    diags = leave_out_consequences(diags, files)
     return CompileResult(root=root, catalog=catalog, diagnostics=sorted(diags, key=lambda d: d.sort_key()),
                          files=files, timings=timings)
 
