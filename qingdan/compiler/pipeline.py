@@ -113,6 +113,7 @@ class FileUnit:
     model: m.CatalogModel | None
     parse_time: float = 0.0
     lower_time: float = 0.0
+    syntax_errors: bool = False  # the parser could not read all of it: its tree is a guess
 
 
 def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
@@ -137,7 +138,7 @@ def _process_text(rel: str, text: str, config: m.ProjectConfig, options: Compile
     lowering = Lowering(config)
     lowering.lower_file(rel, tree)
     diags.extend(lowering.diagnostics)
-    return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1)
+    return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1, bool(problems))
 
 
 def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
@@ -256,7 +257,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
         timings.update({f"check:{k}": v for k, v in check_times.items()})
     diags = _apply_severities(diags, config)
     diags.extend(apply_waivers(diags, waivers))
-    diags = leave_out_consequences(diags, files)
+    diags = leave_out_consequences(diags, files, {u.rel for u in units if u.syntax_errors})
     return CompileResult(root=root, catalog=catalog, diagnostics=sorted(diags, key=lambda d: d.sort_key()),
                          files=files, timings=timings)
 

@@ -9,6 +9,7 @@ diagnostic; only a problem with what the user asked for raises ``UsageError``.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import stat
 from collections.abc import Callable
@@ -111,7 +112,9 @@ def _looks_like_gb18030(data: bytes) -> bool:
 
 
 def _gb18030_message(rel: str) -> tuple[str, str]:
-    name = shlex.quote(rel.rsplit("/", 1)[-1])
+    name = rel.rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[\w.@%+=:,/-]+", name):  # Chinese names need no quotes; spaces and the like do
+        name = shlex.quote(name)
     command = f"iconv -f GB18030 -t UTF-8 {name} > {name}.utf8 && mv {name}.utf8 {name}"
     return (f"文件看起来是 GBK/GB18030 编码，而规则文件必须是 UTF-8：请在编辑器中把它另存为 UTF-8，"
             f"或在文件所在的目录运行：{command}",

@@ -1,6 +1,6 @@
 """Findings that a syntax error may have caused: left out until the file parses.
 
-A file with a syntax error is a guess: the parser keeps what it could read (and what a
+A file the parser could not read (a syntax error) is a guess: the parser keeps what it could read (and what a
 repair of an unclosed bracket or string gave back), but declarations or fields may be
 lost or misplaced. Reporting what follows from the guess would bury the one real error
 under false ones, so while any file has a syntax error:
@@ -34,9 +34,8 @@ _KEYWORDS = frozenset(s for table in (KINDS, RESERVED, UNITS, *FIELDS.values(), 
                       for word in table.values() for s in word.spellings())
 
 
-def leave_out_consequences(diags: list[Diagnostic], files: Mapping[str, SourceFile]) -> list[Diagnostic]:
-    """``diags`` without the findings that a syntax error in some file may have caused."""
-    broken = {d.loc.file for d in diags if d.rule == "syntax-error" and d.loc is not None}
+def leave_out_consequences(diags: list[Diagnostic], files: Mapping[str, SourceFile], broken: set[str]) -> list[Diagnostic]:
+    """``diags`` without the findings that the syntax errors of the ``broken`` files may have caused."""
     if not broken:
         return diags
     names_in_broken: set[str] = set()

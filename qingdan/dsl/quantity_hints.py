@@ -27,10 +27,10 @@ _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 _POWER = {"十": 10, "百": 100, "千": 1000}
 UNIT_SPELLINGS = tuple(s for word in UNITS.values() for s in word.spellings())
 _NUMERAL_AND_UNIT = re.compile(f"([{_NUMERALS}]+)({'|'.join(map(re.escape, sorted(UNIT_SPELLINGS, key=len, reverse=True)))})")
-_KEYWORD_WORDS = "|".join(map(re.escape, sorted((w for w in KEYWORD_MEANING if w[0].isalpha()), key=len, reverse=True)))
-# What may be a slip (a cheap look at the whole text; the lines it finds are tokenized):
-# a number followed by a word that is no reserved word, or numerals before a unit.
-_MAYBE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?[ \t]*(?!(?:{_KEYWORD_WORDS})(?!\w))[^\W\d]"
+_RESERVED_WORDS = frozenset(w for w in KEYWORD_MEANING if w[0].isalpha())
+# What may be a slip (a cheap look at the raw text; only the lines it finds are tokenized):
+# a number followed by a word (group 1, a slip unless reserved), or numerals before a unit.
+_MAYBE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?[ \t]*([^\W\d]\w*)"
                     rf"|[{_NUMERALS}][ \t]*(?:{'|'.join(map(re.escape, UNIT_SPELLINGS))})")
 
 @dataclass(frozen=True)
@@ -90,15 +90,22 @@ def chinese_numeral_value(text: str) -> int | None:
 
 def quantity_slips(text: str) -> list[Slip]:
     """The slips in the quantities of ``text``, in text order."""
-    norm = normalize_source(text)
-    if not _MAYBE.search(norm):
-        return []
-    slips: list[Slip] = []
-    for lineno, line in enumerate(norm.split("\n"), start=1):
-        if not _MAYBE.search(line):
+    lines: list[int] = []
+    line, line_start = 1, 0
+    for m in _MAYBE.finditer(text):
+        if m.group(1) in _RESERVED_WORDS:
             continue
+        line += text.count("\n", line_start, m.start())
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    if not lines:
+        return []
+    raw_lines = text.split("\n")
+    slips: list[Slip] = []
+    for lineno in lines:
         try:
-            kinds, tokens = tokenize(line)
+            kinds, tokens = tokenize(normalize_source(raw_lines[lineno - 1]))
         except Decline:  # a character no token starts with: the parser reports it
             continue
         for i, (kind, (word, _line, col, end)) in enumerate(zip(kinds, tokens)):

@@ -139,9 +139,9 @@ def unbalanced(text: str) -> list[Unbalanced]:
         return []
     originals = text.split("\n")
     found: list[Unbalanced] = []
-    seen: set[tuple[Mark, int, int]] = set()
+    seen: set[str] = set()
     for u in _candidates(lines, originals):
-        key = (u.mark, u.fix_line, u.fix_col)
+        key = u.repaired
         if key not in seen:
             seen.add(key)
             found.append(u)
@@ -175,7 +175,9 @@ def _string_repairs(line: _Line, originals: list[str]) -> Iterator[Unbalanced]:
     order = after + opening if closing_looks_lost else opening + after
     for at, replace, char in order:
         fixed = _replace(originals, quote.line, at, char) if replace else _insert(originals, quote.line, at, char)
-        yield _unbalanced("string", quote, quote.line, at + 1, fixed, [line], originals, closer=char)
+        # where the author adds the quote: before the space it took, or after the space before a word
+        column = at + 2 if replace and (at, replace, char) in opening else at + 1
+        yield _unbalanced("string", quote, quote.line, column, fixed, [line], originals, closer=char)
 
 
 def _string_ends(text: str, q: int) -> Iterator[tuple[int, bool, str]]:
