@@ -150,12 +150,18 @@ for _rule in (
     Rule(
         "syntax-error", "QD001", Severity.error, "语法错误", "Syntax error",
         bad='事项 开办餐馆 {\n  名称 "缺少冒号"\n', good='事项 开办餐馆 {\n  名称: "有冒号"\n}\n',
-        explanation="The file does not follow the grammar of the rule language. The message says what was found and what was expected there.",
+        explanation="The file does not follow the grammar of the rule language. The message says what was found and what was expected there. "
+                    "An unclosed '{', '(' or string is reported once, at the opening bracket or quote, with where to add its partner "
+                    "(and, as related information, where the parser gave up); a number in Chinese numerals or a misspelt unit "
+                    "after a number is reported at the word, with the digits or the unit to write. While a file has a syntax error, "
+                    "its other findings, and findings elsewhere about names it contains, wait until it parses: they may be "
+                    "consequences of the error.",
     ),
     Rule(
         "unreadable-file", "QD002", Severity.error, "文件无法读取", "File cannot be read",
         bad="(a file saved as GBK, or a binary file named .qd)", good="(a UTF-8 text file)",
-        explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read.",
+        explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read. "
+                    "A file that reads as GBK/GB18030 (what Chinese Windows editors often save) is named as such, with the command that converts it.",
     ),
     Rule(
         "unknown-keyword", "QD003", Severity.error, "未知的关键字或字段", "Unknown keyword or field",

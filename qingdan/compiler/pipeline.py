@@ -8,7 +8,8 @@ The passes, in order (each a small function of this module or of its own module)
 3. merge the files' declarations and resolve references across files (``resolve``);
 4. freeze the result into a ``Catalog`` (``catalog``);
 5. run every semantic check (``checks``) on the Catalog;
-6. apply the project's severities and the waivers.
+6. apply the project's severities and the waivers;
+7. leave out what a syntax error may have caused (``syntax_consequences``).
 
 ``compile`` never raises on bad input: every problem becomes a located diagnostic.
 Problems with what the caller asked for (a path that does not exist) raise ``UsageError``.
@@ -33,8 +34,8 @@ from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Related, Severity, diag
 from .lower import Lowering
 from .resolve import Resolver
-from .syntax_consequences import leave_out_consequences
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source
+from .syntax_consequences import leave_out_consequences
 from .waivers import Waiver, apply_waivers, collect_waivers
 
 __all__ = ["CompileOptions", "CompileResult", "UsageError", "compile"]

@@ -48,10 +48,8 @@ def leave_out_consequences(diags: list[Diagnostic], files: Mapping[str, SourceFi
         if d.loc is None or d.rule in _KEPT_IN_BROKEN_FILE:
             kept.append(d)
         elif d.loc.file in broken:
-            continue
-        elif d.rule in about_names and _subject(d, files) & names_in_broken:
-            continue
-        else:
+            continue  # its tree is a guess
+        elif not (d.rule in about_names and _subject(d, files) & names_in_broken):
             kept.append(d)
     return kept
 

@@ -559,10 +559,15 @@ def _forbidden_problems(found: list[tuple[int, int, str]]) -> list[SyntaxProblem
 
 
 def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.File, list[SyntaxProblem]]:
-    """Parse ``text``; on a syntax error, parse each top-level declaration on its own.
+    """Parse ``text``, reporting each mistake once and keeping as much of the file as can be read.
 
-    One broken declaration then costs one error, and the file's other declarations
-    still count (so references to them do not turn into a cascade of errors).
+    A slip in a quantity (``二十 工作日``, ``20 工作曰``, quantity_hints.py) is one error,
+    and the text is parsed with the suggestion in place. An unclosed bracket or string
+    (recovery.py) is one error at the opener, with the fix and the place where the
+    parser gave up; the file is parsed with the repair that makes it parse. Any other
+    syntax error: each top-level declaration is parsed on its own, so one broken
+    declaration costs one error and the file's other declarations still count (so
+    references to them do not turn into a cascade of errors).
 
     A forbidden character (tokens.FORBIDDEN) is one error at the first such character of
     its line; the file is then parsed as if each were a space, and any other syntax

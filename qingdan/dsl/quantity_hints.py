@@ -92,11 +92,11 @@ def quantity_slips(text: str) -> list[Slip]:
     """The slips in the quantities of ``text``, in text order."""
     lines: list[int] = []
     line, line_start = 1, 0
-    for m in _MAYBE.finditer(text):
-        if m.group(1) in _RESERVED_WORDS:
+    for found in _MAYBE.finditer(text):
+        if found.group(1) in _RESERVED_WORDS:
             continue
-        line += text.count("\n", line_start, m.start())
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line += text.count("\n", line_start, found.start())
+        line_start = text.rfind("\n", 0, found.start()) + 1
         if not lines or lines[-1] != line:
             lines.append(line)
     if not lines:
