@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .fastparse import Decline, tokenize
 from .keywords import UNITS
-from .normalize import normalize_source
+from .normalize import STRINGS_AND_COMMENTS, normalize_source
 from .spelling import did_you_mean
 from .tokens import KEYWORD_MEANING
 
@@ -28,10 +28,10 @@ _POWER = {"十": 10, "百": 100, "千": 1000}
 UNIT_SPELLINGS = tuple(s for word in UNITS.values() for s in word.spellings())
 _NUMERAL_AND_UNIT = re.compile(f"([{_NUMERALS}]+)({'|'.join(map(re.escape, sorted(UNIT_SPELLINGS, key=len, reverse=True)))})")
 _RESERVED_WORDS = frozenset(w for w in KEYWORD_MEANING if w[0].isalpha())
-# What may be a slip (a cheap look at the raw text; only the lines it finds are tokenized):
-# a number followed by a word (group 1, a slip unless reserved), or numerals before a unit.
-_MAYBE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?[ \t]*([^\W\d]\w*)"
-                    rf"|[{_NUMERALS}][ \t]*(?:{'|'.join(map(re.escape, UNIT_SPELLINGS))})")
+# What may be a slip (a cheap look at the raw text; only the lines they find are tokenized):
+# a digit followed by a word (a slip unless the word is reserved), and numerals before a unit.
+_DIGIT_WORD = re.compile(r"\d[ \t]*([^\W\d]\w*)")
+_NUMERALS_UNIT = re.compile(rf"[{_NUMERALS}][ \t]*(?:{'|'.join(map(re.escape, UNIT_SPELLINGS))})")
 
 @dataclass(frozen=True)
 class Slip:
@@ -90,13 +90,13 @@ def chinese_numeral_value(text: str) -> int | None:
 
 def quantity_slips(text: str) -> list[Slip]:
     """The slips in the quantities of ``text``, in text order."""
+    starts = [m.start() for m in _DIGIT_WORD.finditer(text) if m.group(1) not in _RESERVED_WORDS]
+    starts += [m.start() for m in _NUMERALS_UNIT.finditer(text)]
     lines: list[int] = []
     line, line_start = 1, 0
-    for found in _MAYBE.finditer(text):
-        if found.group(1) in _RESERVED_WORDS:
-            continue
-        line += text.count("\n", line_start, found.start())
-        line_start = text.rfind("\n", 0, found.start()) + 1
+    for start in sorted(starts):
+        line += text.count("\n", line_start, start)
+        line_start = text.rfind("\n", 0, start) + 1
         if not lines or lines[-1] != line:
             lines.append(line)
     if not lines:
@@ -104,8 +104,12 @@ def quantity_slips(text: str) -> list[Slip]:
     raw_lines = text.split("\n")
     slips: list[Slip] = []
     for lineno in lines:
+        raw = raw_lines[lineno - 1]
+        code = STRINGS_AND_COMMENTS.sub(" ", raw)
+        if not (_NUMERALS_UNIT.search(code) or any(m.group(1) not in _RESERVED_WORDS for m in _DIGIT_WORD.finditer(code))):
+            continue  # only in strings or comments
         try:
-            kinds, tokens = tokenize(normalize_source(raw_lines[lineno - 1]))
+            kinds, tokens = tokenize(normalize_source(raw))
         except Decline:  # a character no token starts with: the parser reports it
             continue
         for i, (kind, (word, _line, col, end)) in enumerate(zip(kinds, tokens)):
