@@ -26,7 +26,6 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万廿卅"
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _POWER = {"十": 10, "百": 100, "千": 1000}
 UNIT_SPELLINGS = tuple(s for word in UNITS.values() for s in word.spellings())
-_NUMERAL_AND_UNIT = re.compile(f"([{_NUMERALS}]+)({'|'.join(map(re.escape, sorted(UNIT_SPELLINGS, key=len, reverse=True)))})")
 _RESERVED_WORDS = frozenset(w for w in KEYWORD_MEANING if w[0].isalpha())
 # What may be a slip (a cheap look at the raw text; only the lines they find are tokenized):
 # a digit followed by a word (a slip unless the word is reserved), and numerals before a unit.
@@ -115,18 +114,12 @@ def quantity_slips(text: str) -> list[Slip]:
         for i, (kind, (word, _line, col, end)) in enumerate(zip(kinds, tokens)):
             if kind != "NAME":
                 continue
-            after = kinds[i + 1]
             if i > 0 and kinds[i - 1] == "NUMBER":
                 unit = did_you_mean(word, UNIT_SPELLINGS)
                 slips.append(Slip(lineno, col, end, word, unit, numerals=False))
-            elif after == "unit" and all(ch in _NUMERALS for ch in word):
+            elif kinds[i + 1] == "unit" and all(ch in _NUMERALS for ch in word):
                 value = chinese_numeral_value(word)
                 slips.append(Slip(lineno, col, end, word, None if value is None else str(value), numerals=True))
-            elif i > 0 and kinds[i - 1] == ":" and after in ("$END", ";", "}") and (m := _NUMERAL_AND_UNIT.fullmatch(word)):
-                # 二十工作日 as a field's value, written as one word
-                value = chinese_numeral_value(m.group(1))
-                replacement = None if value is None else f"{value} {m.group(2)}"
-                slips.append(Slip(lineno, col, end, word, replacement, numerals=True))
     return slips
 
 
