@@ -3,6 +3,7 @@
 Usage (with the project installed, e.g. ``pip install -e .`` into .venv):
     .venv/bin/python benchmarks/error_recovery.py                       # examples/city and examples/defects
     .venv/bin/python benchmarks/error_recovery.py examples/city --chars '}'
+    .venv/bin/python benchmarks/error_recovery.py examples/city --chars '"' --sample 400   # 400 drawn with seed 13
 
 The unit test (tests/test_error_recovery.py) checks a fixed sample of these deletions;
 this script goes through all of them (minutes, not seconds). For each position of a
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import random
 import sys
 import time
 from pathlib import Path
@@ -61,7 +63,7 @@ def key(d) -> tuple:
     return (d.rule, d.loc, d.text)
 
 
-def run(root: Path, chars: str) -> bool:
+def run(root: Path, chars: str, sample: int | None = None) -> bool:
     sources = project(root)
     known = {key(d) for d in errors(sources)}
     ok = True
@@ -71,20 +73,21 @@ def run(root: Path, chars: str) -> bool:
         worst = 0
         started = time.perf_counter()
         count = 0
-        for rel, text in sources.items():
-            if not rel.endswith(".qd"):
-                continue
-            tree, _ = parse(text, rel)
-            for offset, line in positions(text, char):
-                start = next(item.span.line for item in tree.items if item.span.line <= line <= item.span.end_line)
-                new = [d for d in errors({**sources, rel: text[:offset] + text[offset + 1:]}) if key(d) not in known]
-                mine = [d for d in new if d.loc and d.loc.file == rel]
-                elsewhere = len(new) - len(mine)
-                count += 1
-                histogram[(len(mine), elsewhere)] += 1
-                worst = max(worst, len(new))
-                if not (len(mine) == 1 and mine[0].rule == "syntax-error" and start <= mine[0].loc.line <= line and not elsewhere):
-                    failures.append(f"  {rel}:{line} {text[offset]!r}: " + "; ".join(f"{d.loc.file}:{d.loc.line} {d.rule} {d.message_zh}" for d in new))
+        cases = [(rel, offset, line) for rel, text in sources.items() if rel.endswith(".qd") for offset, line in positions(text, char)]
+        if sample is not None and sample < len(cases):
+            cases = sorted(random.Random(13).sample(cases, sample))
+        trees = {rel: parse(text, rel)[0] for rel, text in sources.items() if rel.endswith(".qd")}
+        for rel, offset, line in cases:
+            text, tree = sources[rel], trees[rel]
+            start = next(item.span.line for item in tree.items if item.span.line <= line <= item.span.end_line)
+            new = [d for d in errors({**sources, rel: text[:offset] + text[offset + 1:]}) if key(d) not in known]
+            mine = [d for d in new if d.loc and d.loc.file == rel]
+            elsewhere = len(new) - len(mine)
+            count += 1
+            histogram[(len(mine), elsewhere)] += 1
+            worst = max(worst, len(new))
+            if not (len(mine) == 1 and mine[0].rule == "syntax-error" and start <= mine[0].loc.line <= line and not elsewhere):
+                failures.append(f"  {rel}:{line} {text[offset]!r}: " + "; ".join(f"{d.loc.file}:{d.loc.line} {d.rule} {d.message_zh}" for d in new))
         seconds = time.perf_counter() - started
         print(f"{root.name} {char!r}: {count} deletions, {count - len(failures)} pass, at most {worst} errors from one deletion, "
               f"{seconds:.0f} s; (in the file, elsewhere): {dict(sorted(histogram.items()))}")
@@ -98,8 +101,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("projects", nargs="*", default=[str(REPO / "examples/city"), str(REPO / "examples/defects")])
     ap.add_argument("--chars", default='})"', help="which closing characters to delete (default: all three)")
+    ap.add_argument("--sample", type=int, default=None, help="delete only so many of each character, drawn with a fixed seed")
     args = ap.parse_args()
-    results = [run(Path(p), args.chars) for p in args.projects]
+    results = [run(Path(p), args.chars, args.sample) for p in args.projects]
     return 0 if all(results) else 1
 
 
