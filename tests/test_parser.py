@@ -119,5 +119,6 @@ def test_deep_nesting_is_an_error_not_a_crash():
 def test_recovery_reports_each_broken_declaration_and_keeps_the_rest():
     text = '部门 a "A" {\n  层级: 市\n}\n\n部门 b "B" {\n  层级: : 市\n}\n\n部门 c "C" {\n  上级: a\n}\n\n部门 d "D" {\n  上级: b\n'
     tree, problems = parse_recovering(text)
-    assert [b.name.text for b in tree.items] == ["a", "c"]
-    assert [(p.span.line, p.span.col) for p in problems] == [(6, 7), (15, 1)]
+    assert [b.name.text for b in tree.items] == ["a", "c", "d"]  # d: its missing '}' put back
+    assert [(p.span.line, p.span.col) for p in problems] == [(6, 7), (13, 10)]
+    assert problems[1].related == []  # where the parser gave up is the first problem, reported on its own

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from ..dsl.spelling import did_you_mean, edit_distance
 from .text import Text, did_you_mean_suffix
+
+__all__ = ["RULES", "Diagnostic", "Loc", "Related", "Rule", "Severity", "diag", "did_you_mean", "edit_distance", "register_rule", "related"]
 
 
 class Severity(str, Enum):
@@ -137,32 +140,6 @@ def diag(rule: str, zh: str, en: str, loc: Loc | None, *, related: Iterable[Rela
     return Diagnostic(rule, RULES[rule].severity, Text(zh, en), loc, list(related), suggestion)
 
 
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate by edit distance, if close enough to be a likely typo."""
-    best, best_d = None, None
-    limit = max(1, min(3, len(word) // 2))
-    for cand in sorted(set(candidates)):
-        d = edit_distance(word, cand, limit)
-        if d <= limit and (best_d is None or d < best_d):
-            best, best_d = cand, d
-    return best
-
-
 # The bad example of condition-too-complex: eighteen yes/no facts, two choices for each pair of
 # neighbours: 2^18 cases to go through before the last two tests show that it never holds.
 _EIGHTEEN_FACTS = "; ".join(f'事实 f{i} "条件{i}": 布尔' for i in range(1, 19))
@@ -173,12 +150,18 @@ for _rule in (
     Rule(
         "syntax-error", "QD001", Severity.error, "语法错误", "Syntax error",
         bad='事项 开办餐馆 {\n  名称 "缺少冒号"\n', good='事项 开办餐馆 {\n  名称: "有冒号"\n}\n',
-        explanation="The file does not follow the grammar of the rule language. The message says what was found and what was expected there.",
+        explanation="The file does not follow the grammar of the rule language. The message says what was found and what was expected there. "
+                    "An unclosed '{', '(' or string is reported once, at the opening bracket or quote, with where to add its partner "
+                    "(and, as related information, where the parser gave up); a number in Chinese numerals or a misspelt unit "
+                    "after a number is reported at the word, with the digits or the unit to write. While a file has a syntax error, "
+                    "its other findings, and findings elsewhere about names it contains, wait until it parses: they may be "
+                    "consequences of the error.",
     ),
     Rule(
         "unreadable-file", "QD002", Severity.error, "文件无法读取", "File cannot be read",
         bad="(a file saved as GBK, or a binary file named .qd)", good="(a UTF-8 text file)",
-        explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read.",
+        explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read. "
+                    "A file that reads as GBK/GB18030 (what Chinese Windows editors often save) is named as such, with the command that converts it.",
     ),
     Rule(
         "unknown-keyword", "QD003", Severity.error, "未知的关键字或字段", "Unknown keyword or field",

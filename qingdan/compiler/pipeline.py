@@ -8,7 +8,8 @@ The passes, in order (each a small function of this module or of its own module)
 3. merge the files' declarations and resolve references across files (``resolve``);
 4. freeze the result into a ``Catalog`` (``catalog``);
 5. run every semantic check (``checks``) on the Catalog;
-6. apply the project's severities and the waivers.
+6. apply the project's severities and the waivers;
+7. leave out what a syntax error may have caused (``syntax_consequences``).
 
 ``compile`` never raises on bad input: every problem becomes a located diagnostic.
 Problems with what the caller asked for (a path that does not exist) raise ``UsageError``.
@@ -30,10 +31,11 @@ from . import model as m
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
-from .diagnostics import Diagnostic, Loc, Severity, diag
+from .diagnostics import Diagnostic, Loc, Related, Severity, diag
 from .lower import Lowering
 from .resolve import Resolver
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source, text_too_large
+from .syntax_consequences import leave_out_consequences
 from .waivers import Waiver, apply_waivers, collect_waivers
 
 __all__ = ["CompileOptions", "CompileResult", "UsageError", "compile"]
@@ -112,6 +114,7 @@ class FileUnit:
     model: m.CatalogModel | None
     parse_time: float = 0.0
     lower_time: float = 0.0
+    syntax_errors: bool = False  # the parser could not read all of it: its tree is a guess
 
 
 def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
@@ -129,11 +132,14 @@ def _process_text(rel: str, text: str, config: m.ProjectConfig, options: Compile
     for syntax in problems:
         s = syntax.span
         diags.append(diag("syntax-error", syntax.message_zh, syntax.message_en,
-                          Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1))))
+                          Loc(file=rel, line=s.line, col=s.col, end_line=s.end_line, end_col=max(s.end_col, s.col + 1)),
+                          related=[Related(Loc(rel, r.line, r.col, r.end_line, max(r.end_col, r.col + 1)), zh, en)
+                                   for r, zh, en in syntax.related],
+                          suggestion=syntax.suggestion, did_you_mean=syntax.did_you_mean))
     lowering = Lowering(config)
     lowering.lower_file(rel, tree)
     diags.extend(lowering.diagnostics)
-    return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1)
+    return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1, bool(problems))
 
 
 def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
@@ -253,6 +259,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
         timings.update({f"check:{k}": v for k, v in check_times.items()})
     diags = _apply_severities(diags, config)
     diags.extend(apply_waivers(diags, waivers))
+    diags = leave_out_consequences(diags, files, {u.rel for u in units if u.syntax_errors})
     return CompileResult(root=root, catalog=catalog, diagnostics=sorted(diags, key=lambda d: d.sort_key()),
                          files=files, timings=timings)
 

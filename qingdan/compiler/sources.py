@@ -9,6 +9,8 @@ diagnostic; only a problem with what the user asked for raises ``UsageError``.
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +86,8 @@ def read_source(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
         before = data[: e.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        if _looks_like_gb18030(data):
+            return None, problem(*_gb18030_message(rel), line, col)
         return None, problem(
             f"文件不是 UTF-8 编码（第 {e.start + 1} 个字节 0x{data[e.start]:02x} 无效）；请用 UTF-8 保存",
             f"file is not UTF-8 (byte {e.start + 1}, 0x{data[e.start]:02x}, is invalid); save it as UTF-8",
@@ -96,6 +100,26 @@ def read_source(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
         return None, problem("文件包含二进制内容（NUL 字节），不是文本文件", "file contains binary data (a NUL byte); it is not a text file", line, col)
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _looks_like_gb18030(data: bytes) -> bool:
+    """Whether ``data`` reads as Chinese text in GB18030 (of which GBK and GB2312 are parts)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _gb18030_message(rel: str) -> tuple[str, str]:
+    name = rel.rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[\w.@%+=:,/-]+", name):  # Chinese names need no quotes; spaces and the like do
+        name = shlex.quote(name)
+    command = f"iconv -f GB18030 -t UTF-8 {name} > {name}.utf8 && mv {name}.utf8 {name}"
+    return (f"文件看起来是 GBK/GB18030 编码，而规则文件必须是 UTF-8：请在编辑器中把它另存为 UTF-8，"
+            f"或在文件所在的目录运行：{command}",
+            f"the file looks like GBK/GB18030, but rule files must be UTF-8: save it as UTF-8 in your editor, "
+            f"or run this in its directory: {command}")
 
 
 def _project_root(path: Path, rel: str) -> Path:

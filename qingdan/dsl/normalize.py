@@ -16,12 +16,12 @@ _TABLE = str.maketrans(_FULL_WIDTH)
 
 # strings ("…", ＂…＂, “…”, 「…」; possibly unterminated on their line) and comments (# or ＃)
 # (possessive repetitions: a string of any length costs the regular-expression engine no memory per character)
-_PROTECTED = re.compile(r'''(["＂][^"＂\\\n]*+(?:\\.[^"＂\\\n]*+)*+["＂]?|“[^”\n]*+”?|「[^」\n]*+」?|[#＃][^\n]*+)''')
+STRINGS_AND_COMMENTS = re.compile(r'''(["＂][^"＂\\\n]*+(?:\\.[^"＂\\\n]*+)*+["＂]?|“[^”\n]*+”?|「[^」\n]*+」?|[#＃][^\n]*+)''')
 
 
 def normalize_source(text: str) -> str:
     """Map full-width punctuation to ASCII outside strings and comments."""
-    parts = _PROTECTED.split(text)
+    parts = STRINGS_AND_COMMENTS.split(text)
     for i in range(0, len(parts), 2):
         parts[i] = parts[i].translate(_TABLE)
     for i in range(1, len(parts), 2):

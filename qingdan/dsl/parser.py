@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import groupby
@@ -28,6 +28,8 @@ from . import ast
 from .fastparse import parse_items
 from .keywords import CHILDREN, KINDS
 from .normalize import normalize_source
+from .quantity_hints import Slip, apply_slips, quantity_slips
+from .recovery import Unbalanced, balanced, describe, unbalanced
 from .tokens import MAX_DEPTH, TOKEN_PATTERNS, blank_forbidden, forbidden_characters, forbidden_message, keyword_spellings, unquote
 
 _GRAMMAR_TEMPLATE = r"""
@@ -74,6 +76,9 @@ COMMENT: /#[^\n]*+/
 %ignore WS
 %ignore COMMENT
 """
+
+
+MAX_REPAIRS = 10  # unclosed brackets and strings reported per file at most
 
 
 def _grammar() -> tuple[str, dict[str, tuple[str, str]]]:
@@ -389,6 +394,9 @@ class SyntaxProblem:
     message_en: str
     expected: list[str]
     found: str
+    related: list[tuple[ast.Span, str, str]] = field(default_factory=list)  # (where, Chinese, English)
+    suggestion: str | None = None  # what to write instead
+    did_you_mean: str | None = None  # the known word closest to a misspelt one (the reader's did-you-mean)
 
 
 def _comments(text: str) -> list[ast.Comment]:
@@ -551,10 +559,15 @@ def _forbidden_problems(found: list[tuple[int, int, str]]) -> list[SyntaxProblem
 
 
 def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) -> tuple[ast.File, list[SyntaxProblem]]:
-    """Parse ``text``; on a syntax error, parse each top-level declaration on its own.
+    """Parse ``text``, reporting each mistake once and keeping as much of the file as can be read.
 
-    One broken declaration then costs one error, and the file's other declarations
-    still count (so references to them do not turn into a cascade of errors).
+    A slip in a quantity (``二十 工作日``, ``20 工作曰``, quantity_hints.py) is one error,
+    and the text is parsed with the suggestion in place. An unclosed bracket or string
+    (recovery.py) is one error at the opener, with the fix and the place where the
+    parser gave up; the file is parsed with the repair that makes it parse. Any other
+    syntax error: each top-level declaration is parsed on its own, so one broken
+    declaration costs one error and the file's other declarations still count (so
+    references to them do not turn into a cascade of errors).
 
     A forbidden character (tokens.FORBIDDEN) is one error at the first such character of
     its line; the file is then parsed as if each were a space, and any other syntax
@@ -562,16 +575,87 @@ def parse_recovering(text: str, path: str = "<string>", *, fast: bool = True) ->
     """
     forbidden = forbidden_characters(text)
     if not forbidden:
-        return _parse_recovering(text, path, fast)
-    tree, problems = _parse_recovering(blank_forbidden(text), path, fast)
+        return _parse_with_slips(text, path, fast)
+    tree, problems = _parse_with_slips(blank_forbidden(text), path, fast)
     lines = {line for line, _col, _ch in forbidden}
     problems = [p for p in problems if p.span.line not in lines] + _forbidden_problems(forbidden)
     problems.sort(key=lambda p: (p.span.line, p.span.col))
     return ast.File(path, tree.items, tree.comments, text), problems
 
 
+def _parse_with_slips(text: str, path: str, fast: bool) -> tuple[ast.File, list[SyntaxProblem]]:
+    """Parse; a slip in a quantity (``二十 工作日``, ``20 工作曰``) is one error, and parsing goes on as if fixed."""
+    slips = quantity_slips(text)
+    if not slips:
+        return _parse_recovering(text, path, fast)
+    tree, problems = _parse_recovering(apply_slips(text, slips), path, fast)
+    lines = {slip.line for slip in slips}
+    problems = [p for p in problems if p.span.line not in lines] + [_slip_problem(slip) for slip in slips]
+    problems.sort(key=lambda p: (p.span.line, p.span.col))
+    return ast.File(path, tree.items, tree.comments, text), problems
+
+
+def _slip_problem(slip: Slip) -> SyntaxProblem:
+    zh, en = slip.message()
+    span = ast.Span(slip.line, slip.col, slip.line, slip.end_col)
+    if slip.numerals:
+        return SyntaxProblem(span, zh, en, [], slip.word, suggestion=slip.replacement)
+    return SyntaxProblem(span, zh, en, [], slip.word, did_you_mean=slip.replacement)
+
+
 def _parse_recovering(text: str, path: str, fast: bool) -> tuple[ast.File, list[SyntaxProblem]]:
     tree, problem = parse(text, path, fast=fast)
+    if problem is None:
+        return tree, []
+    if not unbalanced(text):
+        return _parse_by_declaration(text, path, fast, tree, problem)
+    # Something is unclosed: one error at each unclosed thing. Repair them one by one,
+    # each time with the first repair after which the file parses, else the first that
+    # balances, else the likeliest; the repaired file's declarations then count.
+    found: list[Unbalanced] = []
+    current = text
+    for _ in range(MAX_REPAIRS):
+        candidates = unbalanced(current)
+        if not candidates:
+            break
+        chosen: Unbalanced | None = None
+        for candidate in candidates:
+            if not balanced(candidate.repaired):
+                continue
+            repaired, rest = parse(candidate.repaired, path, fast=fast)
+            if rest is None:
+                problems = [_unclosed_problem(u, problem) for u in [*found, candidate]]
+                return ast.File(path, repaired.items, tree.comments, text), problems
+            chosen = chosen or candidate
+        chosen = chosen or candidates[0]
+        found.append(chosen)
+        current = chosen.repaired
+    partial, others = _parse_by_declaration(current, path, fast, *parse(current, path, fast=fast))
+    if balanced(current):  # what else is wrong is not a consequence of what is unclosed
+        fixed = {u.fix_line for u in found}
+        others = [p for p in others if p.span.line not in fixed]
+    else:
+        others = []
+    reported = {(p.span.line, p.span.col) for p in others}
+    gave_up = problem if (problem.span.line, problem.span.col) not in reported else None
+    problems = sorted([*(_unclosed_problem(u, gave_up) for u in found), *others], key=lambda p: (p.span.line, p.span.col))
+    return ast.File(path, partial.items, tree.comments, text), problems
+
+
+def _unclosed_problem(u: Unbalanced, gave_up: SyntaxProblem | None) -> SyntaxProblem:
+    """One error at the unclosed token, the place where parsing gave up as related information."""
+    zh, en = describe(u)
+    span = ast.Span(u.mark.line, u.mark.col, u.mark.line, u.mark.col + 1)
+    related = []
+    if gave_up is not None and (gave_up.span.line, gave_up.span.col) != (span.line, span.col):
+        related.append((gave_up.span, f"语法分析在这里无法继续：{gave_up.message_zh}",
+                        f"the parser gave up here: {gave_up.message_en}"))
+    return SyntaxProblem(span, zh, en, [u.closer], u.written, related)
+
+
+def _parse_by_declaration(text: str, path: str, fast: bool, tree: ast.File,
+                          problem: SyntaxProblem | None) -> tuple[ast.File, list[SyntaxProblem]]:
+    """Parse each top-level declaration on its own: one error per broken declaration."""
     if problem is None:
         return tree, []
     norm_lines = text.split("\n")
