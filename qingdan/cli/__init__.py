@@ -22,6 +22,7 @@ from .fmt import fmt_command
 from .graph import graph_command
 from .import_ import import_group
 from .journey import journey_command
+from .lsp import lsp_command
 from .site import site_command
 from .test import test_command
 
@@ -36,6 +37,7 @@ COMMANDS: tuple[click.Command, ...] = (
     build_command,
     site_command,
     import_group,
+    lsp_command,
 )
 
 
