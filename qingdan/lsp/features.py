@@ -25,7 +25,7 @@ from ..dsl.tokens import KEYWORD_MEANING
 from .index import BlockContext, Key, Range, Symbol
 from .positions import LineTable
 from .project import Project
-from .vocabulary import ENUM_ZH, KIND_EN, KIND_ZH, file_language, meanings
+from .vocabulary import ENUM_ZH, KIND_EN, file_language, meanings
 
 SOURCE = "qingdan"
 
@@ -215,7 +215,9 @@ class _Hover:
         matter = self.c.matters.get(scope)
         if matter is None:
             return None
-        items = {"fact": matter.facts, "condition": matter.conditions, "material": matter.materials, "step": matter.steps}.get(kind, [])
+        items: list[Any] = []
+        if kind in ("fact", "condition", "material", "step"):
+            items = getattr(matter, kind + "s")
         return next((x for x in items if x.id == name), None)
 
     def on_department(self, d: m.Department) -> None:
@@ -395,19 +397,13 @@ def document_symbols(project: Project, rel: str) -> list[lsp.DocumentSymbol]:
     if ix is None:
         return []
     table = project.lines(rel)
-    made: list[lsp.DocumentSymbol] = []
+    children: list[list[lsp.DocumentSymbol]] = [[] for _ in ix.symbols]
     top: list[lsp.DocumentSymbol] = []
-    for s in ix.symbols:
+    for i, s in enumerate(ix.symbols):
         detail = " · ".join(x for x in (_kind_label(s.kind), s.title if s.title and s.title != s.name else None, s.detail or None) if x)
         sym = lsp.DocumentSymbol(name=s.name, kind=SYMBOL_KINDS[s.kind], range=lsp_range(table, s.block_range),
-                                 selection_range=lsp_range(table, s.name_range), detail=detail, children=[])
-        made.append(sym)
-        if s.parent < 0:
-            top.append(sym)
-        else:
-            parent = made[s.parent]
-            assert parent.children is not None
-            parent.children.append(sym)
+                                 selection_range=lsp_range(table, s.name_range), detail=detail, children=children[i])
+        (top if s.parent < 0 else children[s.parent]).append(sym)
     return top
 
 

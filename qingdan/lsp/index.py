@@ -90,7 +90,7 @@ class FileIndex:
     kind_words: list[str] = field(default_factory=list)  # the declaration words as written
     syntax_errors: int = 0
 
-    def keys(self) -> set[Key]:
+    def all_keys(self) -> set[Key]:
         """Every key this file declares or refers to."""
         out = {s.key for s in self.symbols}
         for r in self.references:
@@ -317,11 +317,10 @@ class _MatterScope:
                 kind = self.use(fact_side, _guess_type([other]))
                 if kind == "fact":
                     self.option_refs(normalize_name(fact_side.text), [other])
-        elif isinstance(v, ast.Member):
-            if isinstance(v.left, ast.Ref):
-                kind = self.use(v.left, _guess_type(v.options.items))
-                if kind == "fact":
-                    self.option_refs(normalize_name(v.left.text), v.options.items)
+        elif isinstance(v, ast.Member) and isinstance(v.left, ast.Ref):
+            kind = self.use(v.left, _guess_type(v.options.items))
+            if kind == "fact":
+                self.option_refs(normalize_name(v.left.text), v.options.items)
 
     def option_refs(self, fact: str, values: list[ast.Value]) -> None:
         options = self.options.get(fact)

@@ -205,12 +205,13 @@ class Project:
         self.compile_seconds = seconds
         self.compiled_files = {r for r in snapshot.sources if r != CONFIG_NAME}
 
-    def quick_diagnostics(self, rel: str) -> list[Diagnostic]:
+    def quick_diagnostics(self, rel: str, ix: FileIndex | None) -> list[Diagnostic]:
         """The findings of one file compiled alone, for the moments before the project's compile ends.
 
         Syntax, keywords, values, types and the matter's own names are decided by the file
         alone; what needs other files (names declared elsewhere, the checks, unused waivers)
-        is taken from the last compile of the whole project.
+        is taken from the last compile of the whole project. ``ix`` is the file's index (made
+        by the caller's thread: this runs in a worker and changes nothing of the project).
         """
         text = self.text(rel)
         if text is None:
@@ -220,7 +221,6 @@ class Project:
         if config is not None:
             sources[CONFIG_NAME] = config
         alone = compile_sources(sources, checks=False)
-        ix = self.index(rel)
         project_wide: dict[int, list[Range]] = {}  # line -> the names there that other files may declare
         for r in ix.references if ix else []:
             if r.keys[0][0] not in LOCAL_KINDS:
@@ -288,7 +288,7 @@ class Project:
                     entries[:] = [e for e in entries if e != (ix.rel, i)]
                     if not entries:
                         del self.declared[s.key]
-            for key in old.keys():
+            for key in old.all_keys():
                 files = self.mentioned.get(key)
                 if files is not None:
                     files.discard(ix.rel)
@@ -297,7 +297,7 @@ class Project:
         self.indexes[ix.rel] = ix
         for i, s in enumerate(ix.symbols):
             self.declared.setdefault(s.key, []).append((ix.rel, i))
-        for key in ix.keys():
+        for key in ix.all_keys():
             self.mentioned.setdefault(key, set()).add(ix.rel)
 
     def forget(self, rel: str) -> None:

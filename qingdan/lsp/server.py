@@ -120,7 +120,8 @@ class QingdanServer(LanguageServer):
                 edited = self.changed.pop(key, set())
                 if project.compile_seconds > QUICK_AFTER:
                     for rel in sorted(edited):
-                        diags = await loop.run_in_executor(self.compiler, project.quick_diagnostics, rel)
+                        ix = project.index(rel)
+                        diags = await loop.run_in_executor(self.compiler, project.quick_diagnostics, rel, ix)
                         self.publish_file(project, rel, diags)
                 snapshot = project.snapshot()
                 result, seconds = await loop.run_in_executor(self.compiler, Project.run_compile, snapshot)

@@ -129,36 +129,41 @@ def _spells(word: Word, text: str) -> bool:
     return text in word.spellings()
 
 
+def _field_meaning(block: str, canon: str, word: Word) -> Meaning:
+    what, what_en = "", ""
+    if (block, canon) in FIELD_ENUM:
+        table = FIELD_ENUM[block, canon]
+        what = f"，取值为{ENUM_ZH[table]}：" + "、".join(w.zh for w in ENUMS[table].values())
+        what_en = ", one of: " + ", ".join(w.en for w in ENUMS[table].values())
+    refs = FIELD_REFS.get((block, canon), ())
+    if refs and refs[0] not in ("citation", "expr"):
+        what += "，写" + "或".join(KINDS[r].zh for r in refs) + "的名称"
+        what_en = ", naming a " + " or ".join(refs)
+    elif refs == ("citation",):
+        what += "，写法规.条款，如 食品安全法.第三十五条"
+        what_en = ", citing law.article, e.g. food_safety_law.art35"
+    elif refs == ("expr",):
+        what += "，写对事实的条件表达式"
+        what_en = ", an expression over the matter's facts"
+    return Meaning(word, f"“{KINDS[block].zh}”的字段“{word.zh}”{what}", f"field '{word.en}' of a {block}{what_en}")
+
+
 def meanings(text: str, kind: str | None = None) -> list[Meaning]:
-    """Every meaning of the keyword ``text``; ``kind`` (the enclosing block) puts its own fields first."""
+    """Every meaning of the keyword ``text``; inside a block (``kind``) whose field it is, that field alone."""
+    if kind is not None:
+        for canon, word in FIELDS.get(kind, {}).items():
+            if _spells(word, text):
+                return [_field_meaning(kind, canon, word)]
     out: list[Meaning] = []
     for canon, word in KINDS.items():
         if _spells(word, text):
             out.append(Meaning(word, f"声明类型 {KIND_ZH[canon]}", f"declaration kind: {KIND_EN[canon]}"))
-    blocks = sorted(FIELDS, key=lambda k: k != kind)
-    for block in blocks:
-        for canon, word in FIELDS[block].items():
-            if _spells(word, text):
-                what = ""
-                if (block, canon) in FIELD_ENUM:
-                    table = FIELD_ENUM[block, canon]
-                    what = f"，取值为{ENUM_ZH[table]}：" + "、".join(w.zh for w in ENUMS[table].values())
-                refs = FIELD_REFS.get((block, canon), ())
-                what_en = ""
-                if refs and refs[0] not in ("citation", "expr"):
-                    what += "，写" + "或".join(KINDS[r].zh for r in refs) + "的名称"
-                    what_en = ", naming a " + " or ".join(refs)
-                elif refs == ("citation",):
-                    what += "，写法规.条款，如 食品安全法.第三十五条"
-                    what_en = ", citing law.article"
-                elif refs == ("expr",):
-                    what += "，写对事实的条件表达式"
-                    what_en = ", an expression over the matter's facts"
-                out.append(Meaning(word, f"“{KINDS[block].zh}”的字段“{word.zh}”{what}", f"field '{word.en}' of a {block}{what_en}"))
-                if kind is not None and block == kind:
-                    return out  # inside a block, its own field is the meaning
+    for block, fields in FIELDS.items():
+        for canon, word in fields.items():
+            if _spells(word, text) and not any(mn.word == word for mn in out):
+                out.append(_field_meaning(block, canon, word))
     for table, words in ENUMS.items():
-        for canon, word in words.items():
+        for word in words.values():
             if _spells(word, text):
                 out.append(Meaning(word, f"{ENUM_ZH[table]}的取值“{word.zh}”", f"a value of {table.replace('_', ' ')}: {word.en}"))
     for canon, word in RESERVED.items():
