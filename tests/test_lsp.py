@@ -314,6 +314,19 @@ async def test_code_action_declares_a_missing_fact(client: LanguageClient, works
     await doc.diagnostics(lambda ds: codes(ds) == ["QD103"])
 
 
+async def test_code_action_writes_the_field_a_finding_asks_for(client: LanguageClient, workspace: Path):
+    doc = Doc(client, workspace / "more.qd", "")
+    doc.change('事项 食品经营许可变更 "食品经营许可证变更" {\n  部门: 市场监管局\n  材料 原证 "食品经营许可证" {\n    来源: 申请人\n    形式: 原件\n  }\n}\n')
+    diags = await doc.diagnostics(lambda ds: "QD202" in codes(ds))
+    shareable = next(d for d in diags if d.code == "QD202")
+    actions = await code_actions(client, doc, shareable)
+    write = next(a for a in actions if a.title.startswith("写入“来源: 产出(食品经营许可证)”"))
+    fixed = apply_edits(doc.text, edits_for(write, doc.uri))
+    assert '    来源: 产出(食品经营许可证)\n    形式: 原件\n' in fixed and "申请人" not in fixed
+    doc.change(fixed)
+    await doc.diagnostics(lambda ds: "QD202" not in codes(ds))
+
+
 async def test_formatting_returns_the_formatter_output(client: LanguageClient, workspace: Path):
     doc = Doc(client, workspace / "departments.qd")
     messy = '部门   市场监管局 "青川市市场监督管理局"{层级：市；区划: "331100"}\n部门 政务中心 "青川市政务服务中心" {\n      层级: 市\n}'

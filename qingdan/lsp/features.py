@@ -428,7 +428,8 @@ def workspace_symbols(project: Project, query: str) -> list[lsp.WorkspaceSymbol]
     out = []
     for _rank, _name, rel, s in hits[:MAX_WORKSPACE_SYMBOLS]:
         container = s.key[1] or None
-        label = s.name if not s.title or s.title == s.name else f"{s.name} {s.title}"
+        title = s.title if s.title is None or len(s.title) <= 40 else s.title[:40] + "…"
+        label = s.name if not title or title == s.name else f"{s.name} {title}"
         out.append(lsp.WorkspaceSymbol(name=label, kind=SYMBOL_KINDS[s.kind], location=location(project, rel, s.name_range),
                                        container_name=container))
     return out
@@ -493,6 +494,7 @@ def formatting(project: Project, rel: str, keywords: str | None = None) -> list[
 
 NO_WAIVER = {"syntax-error", "unreadable-file", "invalid-waiver", "unused-waiver", "config-error"}
 _FIELD_LINE = re.compile(r"^\s*([^\W\d]\w*)\s*[:：]")
+_WORD_ONLY = re.compile(r"[^\s:：#\"“”「」]+")
 _TYPE_EN = {"数字": "number", "文本": "text", "日期": "date", "布尔": "bool", "枚举": "enum"}
 
 
@@ -512,7 +514,8 @@ def code_actions(project: Project, rel: str, params: lsp.CodeActionParams) -> li
         end = table.from_client(d.range.end.line, d.range.end.character)
         r: Range = (start[0], start[1], end[0], end[1])
         suggestion = data.get("suggestion")
-        if suggestion and _NAME.fullmatch(suggestion):
+        written = table.line(start[0] - 1)[start[1] - 1: end[1] - 1] if start[0] == end[0] else ""
+        if suggestion and _WORD_ONLY.fullmatch(suggestion) and _WORD_ONLY.fullmatch(written):  # a word for a word
             title = f"改为“{suggestion}” / change to '{suggestion}'"
             actions.append(_action(title, uri, [lsp.TextEdit(d.range, suggestion)], d, preferred=bool(data.get("misspelt"))))
         elif suggestion and _FIELD_LINE.match(suggestion) and ix is not None:
