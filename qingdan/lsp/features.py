@@ -428,8 +428,8 @@ def workspace_symbols(project: Project, query: str) -> list[lsp.WorkspaceSymbol]
     out = []
     for _rank, _name, rel, s in hits[:MAX_WORKSPACE_SYMBOLS]:
         container = s.key[1] or None
-        title = s.title if s.title is None or len(s.title) <= 40 else s.title[:40] + "…"
-        label = s.name if not title or title == s.name else f"{s.name} {title}"
+        shown = s.title if s.title is None or len(s.title) <= 40 else s.title[:40] + "…"
+        label = s.name if not shown or shown == s.name else f"{s.name} {shown}"
         out.append(lsp.WorkspaceSymbol(name=label, kind=SYMBOL_KINDS[s.kind], location=location(project, rel, s.name_range),
                                        container_name=container))
     return out
