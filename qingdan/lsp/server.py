@@ -5,8 +5,9 @@ and from the workspace folders. After an edit, diagnostics are debounced: a comp
 starts when typing pauses for ``debounce`` seconds. Compiling runs in a worker thread,
 one compile at a time per server; edits that arrive meanwhile are compiled next, in one
 go. When the project's compile takes longer than ``QUICK_AFTER`` seconds (large
-catalogs), the edited file is first compiled alone and its own findings are published
-at once, with the project-wide findings of the last compile.
+catalogs), the edited file is also compiled alone, in a second worker thread, and its
+own findings are published at once (with the project-wide findings of the last compile),
+without waiting for a project compile under way.
 
 Requests (hover, definition, completion …) never compile: they read the index of the
 files and the last compile's catalog.
@@ -18,7 +19,6 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -48,7 +48,10 @@ class QingdanServer(LanguageServer):
         self.sleeping: dict[Path, asyncio.Task] = {}
         self.compiling: set[Path] = set()
         self.published: dict[Path, set[str]] = {}  # files of each project that have diagnostics shown
-        self.changed: dict[Path, set[str]] = {}  # files edited since the last compile
+        self.quick_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qingdan-quick")
+        self.quick_sleeping: dict[tuple[Path, str], asyncio.Task] = {}
+        self.quick_published: dict[tuple[Path, str], int] = {}  # generation of the text each file's quick findings are of
+        self.compiled_generation: dict[Path, int] = {}
         self.tasks: set[asyncio.Task] = set()
 
     # ---------------------------------------------------------------- projects
@@ -117,16 +120,10 @@ class QingdanServer(LanguageServer):
         loop = asyncio.get_running_loop()
         try:
             while True:
-                edited = self.changed.pop(key, set())
-                if project.compile_seconds > QUICK_AFTER:
-                    for rel in sorted(edited):
-                        ix = project.index(rel)
-                        diags = await loop.run_in_executor(self.compiler, project.quick_diagnostics, rel, ix)
-                        self.publish_file(project, rel, diags)
                 snapshot = project.snapshot()
                 result, seconds = await loop.run_in_executor(self.compiler, Project.run_compile, snapshot)
                 project.install_result(snapshot, result, seconds)
-                self.publish(project)
+                self.publish(project, snapshot.generation)
                 if index:
                     index = False
                     stale = project.stale_files()
@@ -140,26 +137,56 @@ class QingdanServer(LanguageServer):
         finally:
             self.compiling.discard(key)
 
-    def publish(self, project: Project) -> None:
+    def publish(self, project: Project, generation: int) -> None:
+        """Publish a project compile of the texts of ``generation``.
+
+        A file whose own findings were published from newer text (``quick``) keeps them:
+        this compile saw an older text of it, and the next compile follows.
+        """
         assert project.result is not None
         by_file = features.diagnostics_by_file(project, project.result.diagnostics, self.lang_of(project))
         for rel in project.open_docs:  # an open file without findings is told so
             by_file.setdefault(rel, [])
         key = self.key(project)
-        for rel in sorted(self.published.get(key, set()) - set(by_file)):
+        newer = {rel for (k, rel), gen in self.quick_published.items() if k == key and gen > generation}
+        for rel in sorted(self.published.get(key, set()) - set(by_file) - newer):
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=project.uri(rel), diagnostics=[]))
-        for rel in sorted(by_file):
+        for rel in sorted(set(by_file) - newer):
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=project.uri(rel), diagnostics=by_file[rel]))
-        self.published[key] = set(by_file)
-
-    def publish_file(self, project: Project, rel: str, diags: list[Any]) -> None:
-        by_file = features.diagnostics_by_file(project, diags, self.lang_of(project))
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=project.uri(rel), diagnostics=by_file.get(rel, [])))
-        self.published.setdefault(self.key(project), set()).add(rel)
+        self.published[key] = set(by_file) | (newer & self.published.get(key, set()))
+        self.compiled_generation[key] = generation
 
     def edited(self, project: Project, rel: str) -> None:
-        self.changed.setdefault(self.key(project), set()).add(rel)
+        key = self.key(project)
         self.schedule(project)
+        if project.compile_seconds <= QUICK_AFTER:
+            return
+        sleeping = self.quick_sleeping.pop((key, rel), None)
+        if sleeping is not None:
+            sleeping.cancel()
+        task = asyncio.ensure_future(self._quick(project, rel))
+        self.quick_sleeping[(key, rel)] = task
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _quick(self, project: Project, rel: str) -> None:
+        """The edited file's own findings, at once: beside (not after) a project compile under way."""
+        key = self.key(project)
+        await asyncio.sleep(self.debounce)
+        self.quick_sleeping.pop((key, rel), None)
+        generation = project.generation
+        ix = project.index(rel)
+        try:
+            diags = await asyncio.get_running_loop().run_in_executor(self.quick_pool, project.quick_diagnostics, rel, ix)
+        except Exception:
+            log.exception("qingdan: compiling %s alone failed", rel)
+            return
+        if self.compiled_generation.get(key, -1) >= generation or self.quick_published.get((key, rel), -1) >= generation:
+            return  # a compile of this text or a newer one is already shown
+        by_file = features.diagnostics_by_file(project, diags, self.lang_of(project))
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=project.uri(rel), diagnostics=by_file.get(rel, [])))
+        self.published.setdefault(key, set()).add(rel)
+        self.quick_published[(key, rel)] = generation
 
 
 server = QingdanServer()
