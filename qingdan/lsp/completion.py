@@ -157,11 +157,10 @@ def _keys(items: _Items, kind: str | None, lang: str, statement: str) -> None:
                   doc=f"{KIND_ZH[child]}\n{KIND_EN[child]}", sort="2")
     if kind is None:
         return
-    for canon, w in FIELDS[kind].items():
+    for w in FIELDS[kind].values():
         label = w.zh if lang == "zh" else w.en
         items.add(label, lsp.CompletionItemKind.Field, f"{w.en if lang == 'zh' else w.zh} · {KINDS[kind].zh} {kind}",
                   insert=f"{label}: ", sort="1")
-        del canon
 
 
 def _values(items: _Items, project: Project, text: str, kind: str | None, matter: str | None, ctx: Context, lang: str) -> None:
@@ -172,7 +171,7 @@ def _values(items: _Items, project: Project, text: str, kind: str | None, matter
         if short == "fact":
             _fact_types(items, lang)
         elif short == "condition":
-            _expression(items, project, text, matter, value, lang)
+            _expression(items, text, matter, value, lang)
         return
     if kind is None or len(key_words) != 1:
         return
@@ -192,7 +191,7 @@ def _values(items: _Items, project: Project, text: str, kind: str | None, matter
             _names(items, project, ("law",))
         return
     if refs == ("expr",):
-        _expression(items, project, text, matter, value, lang)
+        _expression(items, text, matter, value, lang)
         return
     if refs:
         _names(items, project, refs)
@@ -254,7 +253,7 @@ def _matter_text(text: str, matter: str | None) -> str:
     return text[found.start(): found.end() + nxt.start()] if nxt else text[found.start():]
 
 
-def _expression(items: _Items, project: Project, text: str, matter: str | None, value: str, lang: str) -> None:
+def _expression(items: _Items, text: str, matter: str | None, value: str, lang: str) -> None:
     """In an expression: the matter's facts and conditions, the options of a compared enum fact, the operators."""
     body = normalize_source(_matter_text(text, matter))
     facts: dict[str, tuple[str, str]] = {}
@@ -270,7 +269,6 @@ def _expression(items: _Items, project: Project, text: str, matter: str | None, 
             for opt in re.findall(r"[^\W\d]\w*", options.group(1)):
                 items.add(opt, lsp.CompletionItemKind.EnumMember, f"{compared.group(1)} 的选项 option", sort="0")
     items.words([RESERVED[k] for k in ("and", "or", "not", "in", "true", "false")], lang, lsp.CompletionItemKind.Operator)
-    del project
 
 
 __all__ = ["SYMBOL_KINDS", "Context", "completion", "read_context"]
