@@ -23,6 +23,7 @@ from .graph import graph_command
 from .import_ import import_group
 from .init import init_command
 from .journey import journey_command
+from .lsp import lsp_command
 from .site import site_command
 from .test import test_command
 
@@ -38,6 +39,7 @@ COMMANDS: tuple[click.Command, ...] = (
     build_command,
     site_command,
     import_group,
+    lsp_command,
 )
 
 
