@@ -236,7 +236,7 @@ async def test_completion_offers_what_the_cursor_position_allows(client: Languag
     base = doc.text
     fields = await complete(client, doc, base.replace("  到场: 1 次\n", "  到场: 1 次\n  ‸\n"))
     assert {"名称", "编码", "收费", "事实", "材料", "时限"} <= set(fields) and "department" not in fields
-    assert "层级" in fields and "类别" not in fields  # a matter's fields, not a power's
+    assert "层级" in fields and "状态" not in fields  # a matter's fields, not a power's
     depts = await complete(client, doc, base.replace("  权力: 食品经营许可权\n  部门: 市场监管局", "  权力: 食品经营许可权\n  部门: ‸"))
     assert set(depts) == {"市场监管局", "政务中心"}
     articles = await complete(client, doc, base.replace("  依据: 食品安全法.第三十五条\n  到场", "  依据: 食品安全法.‸\n  到场"))
