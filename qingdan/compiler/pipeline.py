@@ -32,6 +32,7 @@ from .checks import run_checks
 from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Severity, diag
 from .lower import Lowering
+from .attachments import check_files
 from .resolve import Resolver
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source, text_too_large
 from .waivers import Waiver, apply_waivers, collect_waivers
@@ -240,6 +241,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
     t0 = time.perf_counter()
     model = merger.catalog
     diags.extend(Resolver(model).run())
+    diags.extend(check_files(model, root))  # the project files the guides link to
     for table, _ in _TABLES:
         setattr(model, table, dict(sorted(getattr(model, table).items())))
     timings["lower"] = t_lower + time.perf_counter() - t0
