@@ -794,7 +794,7 @@ class Lowering:
             id=oid,
             name=block.title.value if block.title else (self.text(f.get("name")) or oid),
             address=self.text(f.get("address")),
-            hours=self.text(f.get("hours")),
+            hours=self.text(f.get("opening_hours")),
             phone=self.text(f.get("phone")),
         )
         self.record_locs(node, block, f)

@@ -195,7 +195,7 @@ FIELDS: dict[str, dict[str, Word]] = {
     "office": _table(
         Word("name", "名称"),
         Word("address", "地址"),
-        Word("hours", "办理时间", ("时间",)),
+        Word("opening_hours", "办理时间", ("时间",)),
         Word("phone", "电话", ("咨询电话",)),
     ),
 }
@@ -311,6 +311,19 @@ UNITS = _table(
 )
 
 TIME_UNITS = ("working_days", "natural_days", "days", "hours")
+
+
+def _no_reserved_keys() -> None:
+    """A field key or kind that is also a reserved word (a unit, 是, 且 …) could never be written: refuse it here."""
+    reserved = {s for w in (*RESERVED.values(), *UNITS.values()) for s in w.spellings()}
+    for table in (KINDS, *FIELDS.values()):
+        for word in table.values():
+            clash = reserved.intersection(word.spellings())
+            if clash:
+                raise AssertionError(f"keyword {word.en!r} is spelled like a reserved word: {sorted(clash)}")
+
+
+_no_reserved_keys()
 
 
 def lookup(table: dict[str, Word], text: str) -> str | None:

@@ -213,6 +213,7 @@ def material_view(catalog: Catalog, matter: m.Matter, material: m.Material, atta
             f"载体：{medium}" if medium else ""]
     return {
         "kind": "；".join(k for k in kind if k),  # 材料类型, 份数, 载体: those stated
+        "form_medium": f"{form}（{medium}）" if form and medium else (form or medium or "—"),
         "id": material.id,
         "name": material.name,
         "source": d.material_source_text(catalog, material),
