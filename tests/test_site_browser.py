@@ -277,7 +277,12 @@ def test_pages_fit_a_phone_and_the_guide_keeps_the_standard_order(browser, site,
         context.add_init_script(OPEN_SHADOW_ROOTS)
         pg = context.new_page()
         outside: list[str] = []
-        pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith((base, guide_base, "data:", "blob:")) else None)
+
+        def note(req, outside: list[str] = outside) -> None:
+            if not req.url.startswith((base, guide_base, "data:", "blob:")):
+                outside.append(req.url)
+
+        pg.on("request", note)
         for name, url in pages.items():
             pg.goto(url)
             pg.wait_for_load_state("networkidle")

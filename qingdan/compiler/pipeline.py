@@ -27,12 +27,12 @@ from pathlib import Path
 
 from ..dsl.parser import parse_recovering
 from . import model as m
+from .attachments import check_files
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Severity, diag
 from .lower import Lowering
-from .attachments import check_files
 from .resolve import Resolver
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source, text_too_large
 from .waivers import Waiver, apply_waivers, collect_waivers

@@ -34,11 +34,11 @@ from ..dmn import write_matter_decisions
 from ..exports import catalog_json
 from ..forms import dumps, journey_form, matter_form
 from ..guides import journey_guide_markdown, matter_guide_markdown
-from ..steps import attachment_bytes
 from ..markup import html_text, safe_title
 from ..paths import department_slugs
 from ..paths import journey_slugs as _journey_slugs
 from ..paths import matter_slugs as _matter_slugs
+from ..steps import attachment_bytes
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
