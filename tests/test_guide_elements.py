@@ -278,3 +278,25 @@ def test_catalog_json_and_cpsv_ap_carry_the_elements(tmp_path):
     evidence = graph[service["cpsv:hasInput"][0]["@id"]]
     assert evidence["foaf:page"] == [{"@id": "https://zwfw.qingchuan.example/s.pdf"}]
     assert "规格" not in json.dumps(evidence, ensure_ascii=False) or "材料规格：A4" in evidence["dct:description"]["@value"]
+
+
+def test_a_matter_table_s_guide_columns_are_imported(tmp_path, cli):
+    src = tmp_path / "事项.csv"
+    src.write_text(
+        "事项名称,实施主体,投诉电话,受理机构,联办机构,办理时间,审查标准,数量限制,网上办理地址,物流快递,网上预约\n"
+        "某证核发,青川市某局,0578-12345,某局窗口,甲局、乙局,工作日 9:00—17:00,材料齐全,无数量限制,"
+        "https://zwfw.qingchuan.example/a,支持,https://yy.qingchuan.example/\n"
+        "另一事项,青川市某局,,,,,,,javascript:alert(1),也许,否\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = cli("import", "table", str(src), "--kind", "matter", "--out", str(out))
+    assert r.code == 0, r.output
+    model = compile_project(out).catalog.model
+    mts = {mt.name: mt for mt in model.matters.values()}
+    a, b = mts["某证核发"], mts["另一事项"]
+    assert (a.complaint, a.accepting_body.text, [x.text for x in a.joint_bodies]) == ("0578-12345", "某局窗口", ["甲局", "乙局"])
+    assert (a.office_hours, a.review_standard, a.quantity_limit) == ("工作日 9:00—17:00", "材料齐全", "无数量限制")
+    assert (a.online_url, a.courier, a.booking, a.booking_url) == ("https://zwfw.qingchuan.example/a", True, True, "https://yy.qingchuan.example/")
+    assert (b.online_url, b.courier, b.booking) == (None, None, False)
+    report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
+    codes = sorted(p["code"] for p in report["problems"])
+    assert "bad-url" in codes and "bad-yes-no" in codes
