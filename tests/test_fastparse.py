@@ -135,6 +135,11 @@ def test_every_reserved_word_and_symbol_tokenizes_alike():
     "x\t:\f1\r\n;;\n",
     "时限 { 法定: 无; 承诺: 即办 }; limits { statutory: none; promised: on_the_spot }",
     "x: 20 天, 3 日, 5 days, 2 个自然日, 4 workdays; 步骤 听证 { 不计时限: 是; 依据: 行政许可法.第四十五条 }",
+    # the service guide's elements: bodies as names or texts, addresses, 是/否, 窗口 blocks
+    '受理机构: 局; 联办机构: 市政府, "某区某局"; 复议: 市政府; 诉讼: "东湖区人民法院"; 收费依据: 法.第五十八条',
+    '网上办理地址: "https://a.example/x?b=1&c=(2)#f"; 物流快递: 是; 网上预约: "https://yy.example/"; 投诉: "0578-12345"',
+    '窗口 大厅 "3 号窗口" { 地址: "人民路 1 号"; 办理时间: "工作日"; 电话: "0578-1" }; office w { opening_hours: "9:00" }',
+    '材料 书 "申请书" { 材料类型: 原件; 规格: "A4"; 空白表格: "forms/申请书.docx"; 示例样表: "https://x.example/s.pdf" }',
     "",
     "# only a comment",
     # rejected by both

@@ -18,7 +18,7 @@ from qingdan.compiler import model as m
 from qingdan.compiler.condition_text import says_no_condition
 from qingdan.dsl.formatter import format_source
 from qingdan.importers import writer
-from qingdan.importers.gov_json import GovJsonReader
+from qingdan.importers.gov_json import GovJsonReader, division_text
 from qingdan.importers.records import citations, clean, one_line
 from qingdan.importers.report import problem_line, report_json
 from qingdan.importers.writer import identifier, write_project
@@ -141,6 +141,20 @@ def test_sample_round_trip_matters(sample_import):
         assert conditions == ([] if no_condition else [rec["accept_standard"].strip()])
         if no_condition and rec["accept_standard"] != "无":
             assert f"受理条件：{rec['accept_standard'].strip()}" in mt["note"]
+        # the service guide's elements: none of them left in the note
+        assert mt["complaint"] == (None if rec["complain_phone"] == "无" else rec["complain_phone"])
+        assert mt["courier"] == (rec["courier_service"] == "是"), rec["courier_service"]
+        assert ("mail" in mt["channels"]) == (rec["courier_service"] == "是")
+        book_url = None if rec["online_book_addr"] == "无" else rec["online_book_addr"]
+        assert mt["booking_url"] == book_url
+        assert mt["booking"] == (rec["online_book"] == "是" or book_url is not None)
+        assert mt["online_url"] == rec["URL"]
+        divides = rec["co_department"] != "无" and division_text(rec["co_department"], mt["level"]) is not None
+        joint = [] if rec["co_department"] == "无" or divides else rec["co_department"].split("、")
+        assert [b["text"] for b in mt["joint_bodies"]] == joint and all(b["department"] is None for b in mt["joint_bodies"])
+        note = mt["note"] or ""
+        for gone in ("投诉电话", "联办部门", "网上预约", "预约地址", "快递送达"):
+            assert gone not in note, (rec["TASK_CODE"], note)
 
 
 def test_sample_legal_bases_come_from_book_titles(sample_import):
@@ -235,7 +249,7 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_is_imported(tmp_
     assert by_name["某备案"].category is None and "行政备案" in (mats["备案事项"].note or "")
     source = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.qd"))
     assert "handle_time 原文（未能导入）: 约7天" in source and "visit_number 原文（未能导入）: 很多" in source
-    assert "# URL: http://example.invalid/a?b=1#frag" in source  # kept whole, '#' and all
+    assert '网上办理地址: "http://example.invalid/a?b=1#frag"' in source  # kept whole, '#' and all
 
 
 def test_time_limit_forms_of_the_platform_become_the_language_s_words(tmp_path):

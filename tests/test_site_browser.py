@@ -122,9 +122,8 @@ def test_matter_page_shows_its_materials_and_a_rendered_flowchart(page, site):
     slug = matter_slugs(catalog.model)[mt.id]
     page.goto(f"{base}/matters/{slug}/")
     assert page.locator("h1").first.inner_text().startswith(mt.name)
-    table = _table_after(page, "四、申请材料")
-    rows = _cells(table)
-    assert [r[1] for r in rows] == [x.name for x in mt.materials]
+    items = page.locator("xpath=//h2[starts-with(normalize-space(.), '七、申请材料')]/following-sibling::*[1][self::ol]/li")
+    assert [item.locator("strong").first.inner_text() for item in items.all()] == [x.name for x in mt.materials]
     svg = page.locator("div.mermaid svg")
     svg.first.wait_for(state="attached", timeout=30_000)
     assert svg.count() == 1
@@ -144,7 +143,7 @@ def test_every_matter_page_numbers_exactly_its_conditions(page, site):
     slugs = matter_slugs(catalog.model)
     for mt in catalog.model.matters.values():
         page.goto(f"{base}/matters/{slugs[mt.id]}/")
-        items = page.locator("xpath=//h2[starts-with(normalize-space(.), '三、受理条件')]/following-sibling::*[1][self::ol]/li")
+        items = page.locator("xpath=//h2[starts-with(normalize-space(.), '六、受理条件')]/following-sibling::*[1][self::ol]/li")
         assert items.count() == len(mt.conditions), (mt.id, items.all_inner_texts())
         for item, cond in zip(items.all(), mt.conditions, strict=True):
             text = item.inner_text()
@@ -218,3 +217,153 @@ def test_search_for_business_licence_finds_the_matters_that_ask_for_it(page, sit
     page.goto(base + first)
     assert "营业执照" in page.locator("article").inner_text()
     _shot(page, "search-result")
+
+
+# ---------------------------------------------------------------- phones, screens and paper
+PHONE = {"width": 390, "height": 844}
+SCREEN = {"width": 1366, "height": 900}
+
+
+def _richest_matter(catalog):
+    """The matter whose guide shows the most elements (windows, files, bodies, fee details)."""
+    def score(mt):
+        files = sum((x.blank_form is not None) + (x.sample is not None) for x in mt.materials)
+        filled = sum(v not in (None, [], "") for v in (mt.office_hours, mt.online_url, mt.complaint, mt.review_standard,
+                                                       mt.accepting_body, mt.reconsideration, mt.litigation, mt.courier))
+        return (files, len(mt.offices), filled, len(mt.materials), mt.id)
+    return max(catalog.matters.values(), key=score)
+
+
+@pytest.fixture(scope="module")
+def guides(site, tmp_path_factory):
+    """The build's standalone guides (and the project files they link to), served on 127.0.0.1."""
+    from qingdan.generators.build import build
+    from qingdan.generators.steps import guides_step
+
+    catalog, _root, _base = site
+    out = tmp_path_factory.mktemp("guides") / "out"
+    build(catalog, out, steps=(guides_step,))
+    with serve(out) as base:
+        yield out, base
+
+
+def _pages(catalog, base, guide_base):
+    from qingdan.generators.paths import journey_slugs, matter_slugs
+
+    mt = _richest_matter(catalog)
+    pages = {"home": f"{base}/", "matter": f"{base}/matters/{matter_slugs(catalog.model)[mt.id]}/",
+             "guide": f"{guide_base}/guides/matters/{matter_slugs(catalog.model)[mt.id]}.html"}
+    if catalog.journeys:
+        jid = max(catalog.journeys, key=lambda j: (len(catalog.journeys[j].matters), j))
+        pages["journey"] = f"{base}/journeys/{journey_slugs(catalog.model)[jid]}/"
+    return mt, pages
+
+
+def _h2s(pg) -> list[str]:
+    return [t.strip() for t in pg.locator("h2").all_inner_texts()]
+
+
+def test_pages_fit_a_phone_and_the_guide_keeps_the_standard_order(browser, site, guides):
+    """At 390 px nothing scrolls sideways (home, matter, journey, standalone guide); each page is shot at
+    1366 and 390 px; the matter page and the standalone guide show the elements of a 办事指南 in order."""
+    from qingdan.generators.guides import GUIDE_SECTIONS
+
+    catalog, _root, base = site
+    _out, guide_base = guides
+    mt, pages = _pages(catalog, base, guide_base)
+    assert set(pages) == {"home", "matter", "journey", "guide"}
+    for viewport, suffix in ((SCREEN, "1366"), (PHONE, "390")):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
+        context.add_init_script(OPEN_SHADOW_ROOTS)
+        pg = context.new_page()
+        outside: list[str] = []
+
+        def note(req, outside: list[str] = outside) -> None:
+            if not req.url.startswith((base, guide_base, "data:", "blob:")):
+                outside.append(req.url)
+
+        pg.on("request", note)
+        for name, url in pages.items():
+            pg.goto(url)
+            pg.wait_for_load_state("networkidle")
+            if name in ("matter", "journey"):
+                pg.locator("div.mermaid svg").first.wait_for(state="attached", timeout=30_000)
+            _shot(pg, f"{name}-{suffix}")
+            if viewport is PHONE:
+                wide = pg.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+                assert wide[0] <= wide[1], f"{name} scrolls sideways at 390 px: {wide}"
+                # nor does any table scroll inside its box (material wraps tables in a scrolling box)
+                clipped = pg.evaluate("() => Array.from(document.querySelectorAll('article table, body > table'))"
+                                      ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText.slice(0, 40))")
+                assert not clipped, f"{name}: tables wider than a phone: {clipped}"
+            if name in ("matter", "guide"):
+                headings = _h2s(pg)
+                found = [h for h in headings if h in GUIDE_SECTIONS]
+                assert found == list(GUIDE_SECTIONS), (name, headings)
+                text = pg.locator("body").inner_text()
+                for element in ("事项类型", "设定依据", "实施主体", "受理机构", "决定机构", "联办机构", "办件类型", "法定办结时限",
+                                "承诺办结时限", "是否收费", "结果名称", "办理时间", "办理地点", "到现场次数", "物流快递", "网上预约",
+                                "咨询电话", "监督投诉电话"):
+                    assert element in text, (name, element)
+        context.close()
+        assert not outside, outside[:5]
+    assert mt.materials and any(x.blank_form for x in mt.materials), "the example shows a matter with a blank form"
+
+
+def test_the_materials_are_a_table_on_a_screen_and_cards_on_a_phone(browser, site, guides):
+    catalog, _root, base = site
+    _out, guide_base = guides
+    mt, pages = _pages(catalog, base, guide_base)
+    for viewport, cards in ((SCREEN, False), (PHONE, True)):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        pg = context.new_page()
+        pg.goto(pages["guide"])
+        rows = pg.locator("table.materials tbody tr")
+        assert rows.count() == len(mt.materials)
+        assert pg.locator("table.materials thead").evaluate("e => getComputedStyle(e).display") == ("none" if cards else "table-header-group")
+        for row in rows.all():
+            display = row.evaluate("e => getComputedStyle(e).display")
+            assert display == ("block" if cards else "table-row")
+        if cards:  # one card per material: each cell on a line of its own, under the card's width
+            first = rows.first
+            box = first.bounding_box()
+            assert box["width"] <= PHONE["width"]
+            label = first.locator("td[data-label='份数']").evaluate("e => getComputedStyle(e, '::before').content")
+            assert "份数" in label
+        pg.goto(pages["matter"])
+        items = pg.locator("xpath=//h2[starts-with(normalize-space(.), '七、申请材料')]/following-sibling::*[1][self::ol]/li")
+        assert items.count() == len(mt.materials)
+        for item in items.all():  # the site shows each material as a bordered card at every width
+            assert float(item.evaluate("e => parseFloat(getComputedStyle(e).borderTopWidth)")) > 0
+            assert item.bounding_box()["width"] <= viewport["width"]
+        for x in mt.materials:  # the blank forms and samples of the project are served with the site
+            for att in (x.blank_form, x.sample):
+                if att is not None and att.path:
+                    link = items.nth(mt.materials.index(x)).locator(f"a:has-text('{att.path.rsplit('/', 1)[-1]}')")
+                    href = link.first.get_attribute("href")
+                    response = pg.request.get(pg.url.rsplit("/", 2)[0] + "/" + href if not href.startswith("http") else href)
+                    assert response.ok, href
+        context.close()
+
+
+def test_print_gives_an_a4_guide_without_navigation(browser, site, guides):
+    catalog, _root, base = site
+    _out, guide_base = guides
+    _mt, pages = _pages(catalog, base, guide_base)
+    context = browser.new_context(viewport=SCREEN, locale="zh-CN")
+    pg = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name in ("guide", "matter"):
+        pg.goto(pages[name])
+        pg.emulate_media(media="print")
+        if name == "matter":
+            for selector in (".md-header", ".md-sidebar--primary", ".md-footer"):
+                assert pg.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none", selector
+        pdf = pg.pdf(prefer_css_page_size=True, print_background=False)
+        (ARTIFACTS / f"{name}-print.pdf").write_bytes(pdf)
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
+        assert boxes, "the PDF has pages"
+        for w, h in boxes:  # A4 is 595.28 x 841.89 points
+            assert abs(float(w) - 595.28) < 1.5 and abs(float(h) - 841.89) < 1.5, (name, w, h)
+        pg.emulate_media(media="screen")
+    context.close()

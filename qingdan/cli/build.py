@@ -38,6 +38,7 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
     # imported on use: the generators and jinja2 would add about 110 ms to the start-up of every command
     import jinja2
 
+    from ..compiler.attachments import project_files
     from ..generators.build import BUILD_STEPS, BuildError, build, project_inputs, total_units
     from ..generators.guides import ProjectTemplateError
     from ..generators.site import site_step
@@ -46,7 +47,8 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
     result, lang = compile_for_output(path, date, templates, fmt, lang,
                                       "目录有错误，未生成任何文件", "the catalog has errors; nothing was built")
     catalog = result.catalog
-    inputs = project_inputs(result.root or Path(path), list(result.files))  # the output may not hold them
+    # the output may not hold them, nor the files the guides link to
+    inputs = project_inputs(result.root or Path(path), list(result.files), project_files(catalog.model))
     try:
         if not quiet and sys.stderr.isatty():
             # imported for a terminal only: rich takes about 20 ms to load

@@ -35,6 +35,7 @@ def site_command(path: str, out: str, build_html: bool, version: str | None, dat
     # imported on use: the generators and jinja2 would add about 110 ms to the start-up of every command
     import jinja2
 
+    from ..compiler.attachments import project_files
     from ..generators.build import BuildError, check_output_dir, check_still_owned, project_inputs, write_manifest
     from ..generators.guides import ProjectTemplateError
     from ..generators.site import SiteError, build_site_html, write_site_project
@@ -47,7 +48,8 @@ def site_command(path: str, out: str, build_html: bool, version: str | None, dat
         templates = str(root / catalog.config.templates)
     try:
         # the same rule as qingdan build: only an empty directory or an earlier output of qingdan is replaced
-        owned = check_output_dir(out, root, inputs=project_inputs(root, list(result.files)), templates=templates)
+        inputs = project_inputs(root, list(result.files), project_files(catalog.model))
+        owned = check_output_dir(out, root, inputs=inputs, templates=templates)
     except BuildError as e:
         click.echo(f"qingdan: {e.message(lang)}", err=True)
         sys.exit(2)

@@ -161,7 +161,9 @@ for _rule in (
         "unreadable-file", "QD002", Severity.error, "文件无法读取", "File cannot be read",
         bad="(a file saved as GBK, or a binary file named .qd)", good="(a UTF-8 text file)",
         explanation="Rule files must be UTF-8 text. The diagnostic points at the first byte that is not valid UTF-8, or says why the file could not be read. "
-                    "A file that reads as GBK/GB18030 (what Chinese Windows editors often save) is named as such, with the command that converts it.",
+                    "A file that reads as GBK/GB18030 (what Chinese Windows editors often save) is named as such, with the command that converts it. "
+                    "It also points at a 空白表格, 示例样表 or 样本 that names a file of the project which does not exist, is not a "
+                    "regular file, is larger than 20 MB or is a link leading outside the project.",
     ),
     Rule(
         "unknown-keyword", "QD003", Severity.error, "未知的关键字或字段", "Unknown keyword or field",

@@ -18,7 +18,9 @@ from ..dsl import ast
 from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, lookup
 from ..dsl.normalize import normalize_name
 from . import model as m
+from .attachments import parse_link, parse_url
 from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean, related
+from .text import Text
 
 # The bounds of the numbers of the language. A number beyond them is a typo (a limit of
 # 2000000 days, a fee with a fraction of a fen), and within them every output (guides,
@@ -619,9 +621,10 @@ class Lowering:
             effective_to=self.a_date(f.get("effective_to")),
             note=self.text(f.get("note")),
         )
+        self.guide_fields(node, f)
         self.record_locs(node, block, f)
         # facts first: conditions and materials refer to them
-        order = {"fact": 0, "condition": 1, "result": 2, "limits": 3, "step": 4, "material": 5}
+        order = {"fact": 0, "condition": 1, "result": 2, "limits": 3, "step": 4, "material": 5, "office": 6}
         scope = _Scope(node)
         for kind, child in sorted(children, key=lambda kc: order[kc[0]]):
             if kind == "fact":
@@ -640,6 +643,8 @@ class Lowering:
                 self.step(node, child, scope)
             elif kind == "material":
                 self.material(node, child, scope)
+            elif kind == "office":
+                self.office(node, child)
         self.register(self.catalog.matters, node, "matter")
 
     def fee(self, field: ast.Field | None) -> m.Fee | None:
@@ -662,6 +667,147 @@ class Lowering:
         if v is not None:
             self.bad(v, field.key.text, "应为 免费、金额（如 50 元）或带引号的说明", "expected free, an amount such as '50 yuan', or quoted text")
         return None
+
+    # ------------------------------------------------------------ service-guide elements
+    def guide_fields(self, node: m.Matter, f: dict[str, ast.Field]) -> None:
+        """The elements of a service guide (办事指南) beyond conditions, materials and limits."""
+        node.implementation_basis = self.citations(f.get("implementation_basis"))
+        node.accepting_body = self.body(f.get("accepting_body"))
+        node.deciding_body = self.body(f.get("deciding_body"))
+        node.joint_bodies = self.bodies(f.get("joint_bodies"))
+        node.review_standard = self.text(f.get("review_standard"))
+        node.quantity_limit = self.text(f.get("quantity_limit"))
+        node.office_hours = self.text(f.get("office_hours"))
+        node.online_url = self.url(f.get("online_url"))
+        courier = self.boolean(f.get("courier"))
+        node.courier = courier
+        node.booking, node.booking_url = self.booking(f.get("booking"))
+        node.complaint = self.text(f.get("complaint"))
+        node.reconsideration = self.body(f.get("reconsideration"))
+        node.litigation = self.body(f.get("litigation"))
+        self.fee_details(node, f)
+
+    def fee_details(self, node: m.Matter, f: dict[str, ast.Field]) -> None:
+        """收费标准 and 收费依据, which complete 收费."""
+        standard, basis = f.get("fee_standard"), f.get("fee_basis")
+        if standard is None and basis is None:
+            return
+        if node.fee is None:
+            if "fee" not in f:
+                given = standard or basis
+                assert given is not None
+                self.error("invalid-value",
+                           f"写了“{given.key.text}”，但没有写“收费”：请加上 收费: 金额（如 50 元）、收费: \"说明\" 或 收费: 免费",
+                           f"'{given.key.text}' is given but 'fee' is not: add fee: an amount (50 yuan), fee: \"text\" or fee: free",
+                           given.key.span)
+            return
+        if standard is not None:
+            text = self.text(standard)
+            if node.fee.free:
+                self.bad(standard, standard.key.text, "“收费: 免费”的事项没有收费标准；收费的事项请把“收费”写成金额（如 50 元）",
+                         "a matter with 'fee: free' has no fee standard; for a charged matter write the fee as an amount (50 yuan)")
+            elif node.fee.text is not None and text is not None:
+                self.bad(standard, standard.key.text, "“收费”已经是文字说明，收费标准只写一处：请把两段文字合并",
+                         "'fee' is already a text, so the standard would be given twice: merge the two texts")
+            elif text is not None:
+                node.fee.text = text
+        if basis is not None:
+            node.fee.basis = self.citations(basis)
+
+    def booking(self, field: ast.Field | None) -> tuple[bool | None, str | None]:
+        """网上预约: 是 / 否, or the address to book at (which says 是)."""
+        if field is None:
+            return None, None
+        v = self.one(field, "是、否 或 预约网址", "true, false or the booking address")
+        if isinstance(v, ast.Bool):
+            return v.value, None
+        if isinstance(v, ast.String):
+            url = parse_url(v.value)
+            if isinstance(url, Text):
+                self.bad(v, field.key.text, url.zh, url.en)
+                return None, None
+            return True, url
+        if v is not None:
+            self.bad(v, field.key.text, "应为 是、否 或带引号的预约网址", "expected true, false or the booking address in quotes")
+        return None, None
+
+    def url(self, field: ast.Field | None) -> str | None:
+        """An http(s) address in quotes."""
+        if field is None:
+            return None
+        v = self.one(field, "带引号的网址", "an address in quotes")
+        if isinstance(v, ast.String):
+            url = parse_url(v.value)
+            if isinstance(url, Text):
+                self.bad(v, field.key.text, url.zh, url.en)
+                return None
+            return url
+        if v is not None:
+            self.bad(v, field.key.text, "应为带引号的网址，如 \"https://www.example.gov.cn/\"",
+                     "expected an address in quotes, such as \"https://www.example.gov.cn/\"")
+        return None
+
+    def attachment(self, field: ast.Field | None) -> m.Attachment | None:
+        """空白表格, 示例样表, 结果样本: a project file's path or an http(s) address, in quotes."""
+        if field is None:
+            return None
+        v = self.one(field, "带引号的文件路径或网址", "a file path or an address in quotes")
+        if isinstance(v, ast.String):
+            link = parse_link(v.value)
+            if isinstance(link, Text):
+                self.bad(v, field.key.text, link.zh, link.en)
+                return None
+            return link
+        if v is not None:
+            self.bad(v, field.key.text, "应为带引号的文件路径（如 \"forms/申请表.docx\"）或网址",
+                     "expected a file path (such as \"forms/application.docx\") or an address, in quotes")
+        return None
+
+    def bodies(self, field: ast.Field | None) -> list[m.Body]:
+        """Bodies: names of declared departments, or quoted names of bodies the catalog does not declare."""
+        if field is None:
+            return []
+        out = []
+        for v in field.values:
+            for it in v.items if isinstance(v, ast.ListValue) else [v]:
+                if isinstance(it, ast.String) and it.value.strip():
+                    out.append(m.Body(text=" ".join(it.value.split())))
+                elif isinstance(it, ast.Ref) and len(it.parts) == 1:
+                    out.append(m.Body(department=normalize_name(it.text)))
+                else:
+                    self.bad(it, field.key.text, "应为部门名称，或带引号的机构名称（目录中没有声明的机构）",
+                             "expected a department's name, or a body's name in quotes (a body the catalog does not declare)")
+        return out
+
+    def body(self, field: ast.Field | None) -> m.Body | None:
+        if field is None:
+            return None
+        if self.one(field, "一个部门名称或带引号的机构名称", "one department name or body name in quotes") is None:
+            return None
+        found = self.bodies(field)
+        return found[0] if found else None
+
+    def office(self, matter: m.Matter, block: ast.Block) -> None:
+        oid = self.declared_name(block)
+        if oid is None:
+            return
+        self.no_short_value(block, "office")
+        f, _ = self.fields(block, "office")
+        node = m.Office(
+            id=oid,
+            name=block.title.value if block.title else (self.text(f.get("name")) or oid),
+            address=self.text(f.get("address")),
+            hours=self.text(f.get("opening_hours")),
+            phone=self.text(f.get("phone")),
+        )
+        self.record_locs(node, block, f)
+        for other in matter.offices:
+            if other.id == oid:
+                self.diagnostics.append(
+                    diag("duplicate-id", f"事项“{matter.id}”中窗口“{oid}”重复定义", f"office '{oid}' is defined twice in matter '{matter.id}'",
+                         node.loc, related=related(other.loc, "另一处定义在这里", "the other definition is here")))
+                return
+        matter.offices.append(node)
 
     def local(self, scope: _Scope, table: str, node, kind: str) -> bool:
         existing = scope.names[table].get(node.id)
@@ -763,6 +909,7 @@ class Lowering:
             name=block.title.value if block.title else (self.text(f.get("name")) or rid),
             type=self.text(f.get("type")),
             matter=matter.id,
+            sample=self.attachment(f.get("sample")),
         )
         self.record_locs(node, block, f)
         if matter.result is not None:
@@ -845,6 +992,11 @@ class Lowering:
             required=True if required is None else required,
             tolerated=bool(self.boolean(f.get("tolerated"))),
             commitment=bool(self.boolean(f.get("commitment"))),
+            spec=self.text(f.get("spec")),
+            instructions=self.text(f.get("instructions")),
+            blank_form=self.attachment(f.get("blank_form")),
+            sample=self.attachment(f.get("sample")),
+            acceptance=self.text(f.get("acceptance")),
         )
         only = f.get("only_when")
         if only is not None:

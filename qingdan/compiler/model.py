@@ -240,6 +240,24 @@ class Condition(Node):
     basis: list[Citation] = Field(default_factory=list)
 
 
+class Attachment(BaseModel):
+    """A file a guide links to (空白表格, 示例样表, 结果样本): a file of the project (``path``,
+    relative to the project root, forward slashes, never leaving it) or an http(s) address (``url``)."""
+
+    model_config = ConfigDict(frozen=True)
+    path: str | None = None
+    url: str | None = None
+
+
+class Body(BaseModel):
+    """A body named in a guide (受理机构, 决定机构, 联办机构, 复议, 诉讼): a declared department
+    (``department``, its id) or, for one the catalog does not declare, its name as written (``text``)."""
+
+    model_config = ConfigDict(frozen=True)
+    department: str | None = None
+    text: str | None = None
+
+
 class MaterialSource(BaseModel):
     kind: Literal["applicant", "issued_by", "produced_by"] = "applicant"
     ref: str | None = None  # department id (issued_by) or result id (produced_by)
@@ -257,6 +275,11 @@ class Material(Node):
     tolerated: bool = False
     commitment: bool = False
     note: str | None = None
+    spec: str | None = None  # 材料规格: A4 …
+    instructions: str | None = None  # 填报须知
+    blank_form: Attachment | None = None  # 空白表格
+    sample: Attachment | None = None  # 示例样表
+    acceptance: str | None = None  # 受理标准
 
     @property
     def shareable(self) -> bool:
@@ -291,12 +314,24 @@ class Result(Node):
     name: str
     type: str | None = None
     matter: str | None = None  # the matter that issues it
+    sample: Attachment | None = None  # 结果样本
 
 
 class Fee(BaseModel):
     free: bool = True
     amount: Decimal | None = None
-    text: str | None = None
+    text: str | None = None  # 收费标准: written as 收费: "…" or 收费标准: "…"
+    basis: list[Citation] = Field(default_factory=list)  # 收费依据
+
+
+class Office(Node):
+    """A place where the matter is handled (办理地点): a window or hall, its address, hours and phone."""
+
+    id: str
+    name: str
+    address: str | None = None
+    hours: str | None = None
+    phone: str | None = None
 
 
 class Matter(Node):
@@ -320,6 +355,22 @@ class Matter(Node):
     effective_from: date | None = None
     effective_to: date | None = None
     note: str | None = None
+    # the elements of a service guide (办事指南) beyond the above, in the national standard order
+    implementation_basis: list[Citation] = Field(default_factory=list)  # 实施依据 (依据 is the 设定依据)
+    accepting_body: Body | None = None  # 受理机构
+    deciding_body: Body | None = None  # 决定机构
+    joint_bodies: list[Body] = Field(default_factory=list)  # 联办机构
+    review_standard: str | None = None  # 审查标准
+    quantity_limit: str | None = None  # 数量限制
+    office_hours: str | None = None  # 办理时间
+    offices: list[Office] = Field(default_factory=list)  # 办理地点, one per window or hall
+    online_url: str | None = None  # 网上办理地址
+    courier: bool | None = None  # 物流快递
+    booking: bool | None = None  # 网上预约
+    booking_url: str | None = None  # 网上预约地址
+    complaint: str | None = None  # 监督投诉电话
+    reconsideration: Body | None = None  # 行政复议
+    litigation: Body | None = None  # 行政诉讼
     result: Result | None = None
     facts: list[Fact] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..dsl.parser import parse_recovering
 from . import model as m
+from .attachments import check_files
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
@@ -246,6 +247,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
     t0 = time.perf_counter()
     model = merger.catalog
     diags.extend(Resolver(model).run())
+    diags.extend(check_files(model, root))  # the project files the guides link to
     for table, _ in _TABLES:
         setattr(model, table, dict(sorted(getattr(model, table).items())))
     timings["lower"] = t_lower + time.perf_counter() - t0

@@ -48,6 +48,27 @@ class Resolver:
         en = f"{owner_en} refers to {what_en} '{name}', which is not declared"
         self.diagnostics.append(diag("unknown-reference", zh, en, loc, did_you_mean=suggestion))
 
+    def bodies_of(self, mt: m.Matter, who_zh: str, who_en: str) -> None:
+        """The departments a matter's guide names (受理机构, 决定机构, 联办机构, 复议, 诉讼) must be declared;
+        a body the catalog does not declare is written in quotes."""
+        named = [("accepting_body", mt.accepting_body), ("deciding_body", mt.deciding_body),
+                 *(("joint_bodies", b) for b in mt.joint_bodies),
+                 ("reconsideration", mt.reconsideration), ("litigation", mt.litigation)]
+        for field, body in named:
+            if body is None or body.department is None or body.department in self.c.departments:
+                continue
+            loc = value_loc(mt, field)
+            if self.diagnostics.full(loc.file if loc else ""):
+                self.diagnostics.append(diag("unknown-reference", "", "", loc))
+                continue
+            name = body.department
+            self.diagnostics.append(diag(
+                "unknown-reference",
+                f"{who_zh}引用的部门“{name}”不存在；如果它不是目录中的部门（如法院），请把名称写在引号里：\"{name}\"",
+                f"{who_en} refers to department '{name}', which is not declared; for a body outside the catalog "
+                f"(a court, say) write its name in quotes: \"{name}\"",
+                loc, did_you_mean=did_you_mean(name, list(self.c.departments))))
+
     def run(self) -> list[Diagnostic]:
         c = self.c
         default_level = c.config.level
@@ -81,6 +102,7 @@ class Resolver:
             if mt.level is None:
                 dept = c.departments.get(mt.department or "")
                 mt.level = dept.level if dept and dept.level else default_level
+            self.bodies_of(mt, who_zh, who_en)
             for st in mt.steps:
                 self.need(st.department, ("departments",), value_loc(st, "department"), f"{who_zh}的步骤“{st.id}”", f"step '{st.id}' of {who_en}")
             for mat in mt.materials:

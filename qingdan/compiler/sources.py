@@ -148,8 +148,8 @@ def text_too_large(rel: str, text: str) -> Diagnostic | None:
     return _too_large(lambda zh, en: diag("unreadable-file", zh, en, Loc(file=rel, line=1, col=1, end_line=1, end_col=2)), size)
 
 
-def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic]) -> bytes | Diagnostic:
-    """The bytes of a regular file inside the project, at most MAX_FILE_BYTES of them, or why not.
+def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
+    """The bytes of a regular file inside the project, at most ``limit`` of them, or why not.
 
     ``rel`` is the file's path relative to the project; ``problem(zh, en)`` makes the diagnostic.
     """
@@ -159,6 +159,9 @@ def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic])
         return problem(f"无法读取文件：{why}", f"cannot read file: {why}")
 
     def too_large(size: int) -> Diagnostic:
+        if limit != MAX_FILE_BYTES:  # not a rule file (a guide's attachment)
+            return problem(f"文件太大（{size / 1024 / 1024:.1f} MB，最多 {limit // 1024 // 1024} MB）",
+                           f"file too large ({size / 1024 / 1024:.1f} MB; at most {limit // 1024 // 1024} MB)")
         return _too_large(problem, size)
 
     try:
@@ -175,7 +178,7 @@ def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic])
         return cannot(e)
     if not stat.S_ISREG(info.st_mode):
         return _not_regular(problem)
-    if info.st_size > MAX_FILE_BYTES:
+    if info.st_size > limit:
         return too_large(info.st_size)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -186,10 +189,10 @@ def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic])
         opened = os.fstat(fd)  # what was opened, in case the file was replaced in the meantime
         if not stat.S_ISREG(opened.st_mode):
             return _not_regular(problem)
-        if opened.st_size > MAX_FILE_BYTES:
+        if opened.st_size > limit:
             return too_large(opened.st_size)
         chunks: list[bytes] = []
-        left = MAX_FILE_BYTES + 1
+        left = limit + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
@@ -197,7 +200,7 @@ def read_project_bytes(path: Path, rel: str, problem: Callable[..., Diagnostic])
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:  # it grew past the limit while being read
-            return too_large(MAX_FILE_BYTES + 1)
+            return too_large(limit + 1)
         return b"".join(chunks)
     except OSError as e:
         return cannot(e)

@@ -41,6 +41,35 @@ KINDS = _table(
     Word("limits", "时限", doc="statutory and promised time limits"),
     Word("step", "步骤", ("环节",), doc="a process step with department and duration"),
     Word("result", "结果", doc="the licence or certificate a matter issues"),
+    Word("office", "窗口", ("办理窗口", "受理窗口"), doc="a place where the matter is handled (办理地点): window, address, hours, phone"),
+)
+
+# A matter's fields that only a service guide (办事指南) needs, in the national standard order.
+GUIDE_FIELDS = (
+    Word("implementation_basis", "实施依据", doc="the regulations and documents the body implements the matter by (法规.条款)"),
+    Word("accepting_body", "受理机构", doc="the body that accepts applications: a department's name or quoted text"),
+    Word("deciding_body", "决定机构", doc="the body that decides: a department's name or quoted text"),
+    Word("joint_bodies", "联办机构", ("联办部门",), doc="bodies handling the matter jointly: department names or quoted texts"),
+    Word("fee_standard", "收费标准", doc="how the fee is computed, as text (with 收费: an amount or 收费)"),
+    Word("fee_basis", "收费依据", doc="the legal basis of the fee (法规.条款)"),
+    Word("review_standard", "审查标准", doc="what the reviewer checks, as text"),
+    Word("quantity_limit", "数量限制", doc="a limit on how many are granted, as text (无数量限制 …)"),
+    Word("office_hours", "办理时间", doc="office hours, as text"),
+    Word("online_url", "网上办理地址", ("网办地址",), doc="where to apply online: an http(s) address"),
+    Word("courier", "物流快递", ("快递", "快递送达"), doc="whether the result can be sent by courier: 是 or 否"),
+    Word("booking", "网上预约", ("预约",), doc="online appointment: 是, 否, or the http(s) address to book at"),
+    Word("complaint", "投诉", ("监督投诉", "监督投诉电话", "投诉电话"), doc="the supervision and complaint phone number"),
+    Word("reconsideration", "复议", ("行政复议", "复议机关"), doc="where to apply for administrative reconsideration: a department's name or quoted text"),
+    Word("litigation", "诉讼", ("行政诉讼", "诉讼机关"), doc="where to bring an administrative lawsuit: a court, as quoted text, or a name"),
+)
+
+# A material's fields that only a service guide needs.
+GUIDE_MATERIAL_FIELDS = (
+    Word("spec", "规格", ("材料规格", "纸张规格"), doc="paper size and format, as text (A4 …)"),
+    Word("instructions", "填报须知", ("填写说明", "须知"), doc="how to fill in the material, as text"),
+    Word("blank_form", "空白表格", ("表格",), doc="the blank form: a file of the project or an http(s) address"),
+    Word("sample", "示例样表", ("样表", "示例"), doc="a filled-in sample: a file of the project or an http(s) address"),
+    Word("acceptance", "受理标准", doc="what makes the material acceptable, as text"),
 )
 
 # Field keys allowed inside each kind of block, by canonical name.
@@ -102,14 +131,16 @@ FIELDS: dict[str, dict[str, Word]] = {
         Word("power", "权力"),
         Word("department", "部门", ("实施主体",)),
         Word("level", "层级"),
-        Word("basis", "依据"),
+        Word("basis", "依据", ("设定依据",)),
         Word("applicants", "对象", ("服务对象", "申请人")),
         Word("fee", "收费"),
         Word("channels", "渠道"),
         Word("visits", "到场", ("到现场次数",)),
-        Word("contact", "咨询", ("联系方式",)),
+        Word("contact", "咨询", ("联系方式", "咨询电话")),
         Word("location", "地点", ("办理地点",)),
         Word("activities", "活动"),
+        # the elements of a national-platform service guide (办事指南)
+        *GUIDE_FIELDS,
         Word("division", "分级", ("分工",)),
         Word("effective_from", "生效"),
         Word("effective_to", "失效"),
@@ -135,15 +166,17 @@ FIELDS: dict[str, dict[str, Word]] = {
     ),
     "material": _table(
         Word("name", "名称"),
-        Word("source", "来源"),
+        Word("source", "来源", ("来源渠道",)),
         Word("required", "必需", ("必要",)),
         Word("only_when", "仅当"),
-        Word("form", "形式"),
+        Word("form", "形式", ("材料类型",)),
         Word("medium", "载体"),
         Word("copies", "份数"),
         Word("tolerated", "容缺"),
         Word("commitment", "承诺", ("告知承诺",)),
         Word("note", "备注"),
+        # the elements of a material in a service guide
+        *GUIDE_MATERIAL_FIELDS,
     ),
     "limits": _table(
         Word("statutory", "法定"),
@@ -160,6 +193,13 @@ FIELDS: dict[str, dict[str, Word]] = {
     "result": _table(
         Word("name", "名称"),
         Word("type", "类型"),
+        Word("sample", "样本", ("结果样本",), doc="a sample of the result: a file of the project or an http(s) address"),
+    ),
+    "office": _table(
+        Word("name", "名称"),
+        Word("address", "地址"),
+        Word("opening_hours", "办理时间", ("时间",)),
+        Word("phone", "电话", ("咨询电话",)),
     ),
 }
 
@@ -167,7 +207,7 @@ FIELDS: dict[str, dict[str, Word]] = {
 CHILDREN: dict[str | None, tuple[str, ...]] = {
     None: ("department", "law", "power", "responsibility", "negative", "matter", "journey"),
     "law": ("article",),
-    "matter": ("fact", "condition", "material", "limits", "step", "result"),
+    "matter": ("fact", "condition", "material", "limits", "step", "result", "office"),
 }
 
 # Enumerated values, by the enumeration they belong to.
@@ -274,6 +314,19 @@ UNITS = _table(
 )
 
 TIME_UNITS = ("working_days", "natural_days", "days", "hours")
+
+
+def _no_reserved_keys() -> None:
+    """A field key or kind that is also a reserved word (a unit, 是, 且 …) could never be written: refuse it here."""
+    reserved = {s for w in (*RESERVED.values(), *UNITS.values()) for s in w.spellings()}
+    for table in (KINDS, *FIELDS.values()):
+        for word in table.values():
+            clash = reserved.intersection(word.spellings())
+            if clash:
+                raise AssertionError(f"keyword {word.en!r} is spelled like a reserved word: {sorted(clash)}")
+
+
+_no_reserved_keys()
 
 
 def lookup(table: dict[str, Word], text: str) -> str | None:

@@ -249,11 +249,12 @@ def _owned_files(out: Path, trusted: Mapping[str, tuple[int, int, int]] | None =
     return owned
 
 
-def project_inputs(root: Path | None, files: Sequence[str]) -> list[Path]:
-    """The files a compile of the project at ``root`` read (``files`` relative to it), with its qingdan.toml."""
+def project_inputs(root: Path | None, files: Sequence[str], attachments: Sequence[str] = ()) -> list[Path]:
+    """The files a compile of the project at ``root`` read (``files`` relative to it), with its qingdan.toml,
+    and the project files its guides link to (``attachments``), which the build copies."""
     if root is None:
         return []
-    found = [root / rel for rel in files]
+    found = [root / rel for rel in (*files, *attachments)]
     if (root / "qingdan.toml").is_file():
         found.append(root / "qingdan.toml")
     return found

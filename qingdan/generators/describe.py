@@ -98,6 +98,32 @@ def fee_text(fee: m.Fee | None) -> str:
     return "；".join(parts) or "收费"
 
 
+def fee_charged_text(fee: m.Fee | None) -> str:
+    """是否收费: 是 / 否 (不收费) / 未注明."""
+    if fee is None:
+        return "未注明"
+    return "否（不收费）" if fee.free else "是"
+
+
+def body_text(catalog: Catalog, body: m.Body | None) -> str:
+    """A body a guide names: the department's full name, or the name as written; empty when none."""
+    if body is None:
+        return ""
+    if body.department is not None:
+        return catalog.department_name(body.department) or body.department
+    return body.text or ""
+
+
+def bodies_text(catalog: Catalog, bodies: list[m.Body]) -> str:
+    return "、".join(t for t in (body_text(catalog, b) for b in bodies) if t)
+
+
+def yes_no_text(value: bool | None) -> str:
+    if value is None:
+        return "未注明"
+    return "支持" if value else "不支持"
+
+
 def duration_text(d: m.Duration | None) -> str:
     return d.zh() if d is not None else "未注明"
 

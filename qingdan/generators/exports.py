@@ -134,8 +134,10 @@ CONTEXT = {
     "cv": "http://data.europa.eu/m8g/",
     "dct": "http://purl.org/dc/terms/",
     "eli": "http://data.europa.eu/eli/ontology#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
@@ -189,8 +191,9 @@ def _organisation(g: _Graph, catalog: Catalog, did: str | None, fallback_name: s
     name = dept.name if dept else (catalog.department_name(did) or fallback_name)
     node = {
         "@id": f"urn:qingdan:organisation:{_h(did or fallback_name)}",
-        "@type": ["cv:PublicOrganisation", "org:Organization"],
+        "@type": ["cv:PublicOrganisation", "org:Organization", "foaf:Agent"],
         "dct:identifier": did or fallback_name,
+        "dct:title": _zh(name),
         "skos:prefLabel": _zh(name),
         "dct:spatial": location,
     }
@@ -239,9 +242,13 @@ def _service(g: _Graph, catalog: Catalog, mt: m.Matter, slug: str) -> dict[str, 
         service["cv:holdsRequirement"] = reqs
     evidence = []
     for i, mat in enumerate(mt.materials, 1):
-        parts = [d.material_source_text(catalog, mat), d.required_when_text(mat, mt), *d.material_marks(mat)]
-        evidence.append(g.ref({"@id": f"{base}/evidence/{i}", "@type": "cv:Evidence", "dct:identifier": mat.id,
-                               "dct:title": _zh(mat.name), "dct:description": _zh("；".join(parts))}))
+        parts = [d.material_source_text(catalog, mat), d.required_when_text(mat, mt), *d.material_marks(mat), *_material_details(mat)]
+        node = {"@id": f"{base}/evidence/{i}", "@type": "cv:Evidence", "dct:identifier": mat.id,
+                "dct:title": _zh(mat.name), "dct:description": _zh("；".join(parts))}
+        pages = [g.ref({"@id": a.url, "@type": "foaf:Document"}) for a in (mat.blank_form, mat.sample) if a is not None and a.url]
+        if pages:  # 空白表格 and 示例样表 published on the web: Evidence.relatedDocumentation
+            node["foaf:page"] = pages
+        evidence.append(g.ref(node))
     if evidence:
         service["cpsv:hasInput"] = evidence
     if mt.fee is not None:
@@ -255,27 +262,101 @@ def _service(g: _Graph, catalog: Catalog, mt: m.Matter, slug: str) -> dict[str, 
     limit = mt.limits.promised or mt.limits.statutory
     if limit is not None:
         service["cv:processingTime"] = {"@value": xsd_duration(limit), "@type": "xsd:duration"}
-    if mt.basis:
-        service["cv:hasLegalResource"] = [_legal_resource(g, catalog, c) for c in mt.basis]
+    legal = list({c.key: c for c in (*mt.basis, *mt.implementation_basis, *(mt.fee.basis if mt.fee else []))}.values())
+    if legal:  # 设定依据, 实施依据 and 收费依据
+        service["cv:hasLegalResource"] = [_legal_resource(g, catalog, c) for c in legal]
+    participations = _participations(g, catalog, mt, base)
+    if participations:
+        service["cv:hasParticipation"] = participations
     if mt.result is not None:
         service["cpsv:produces"] = g.ref({"@id": f"{base}/output", "@type": "cv:Output", "dct:identifier": mt.result.id,
                                           "dct:title": _zh(mt.result.name)})
-    if mt.channels:
-        service["cv:hasChannel"] = [
-            g.ref({"@id": f"{base}/channel/{ch}", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-{ch}",
-                   "dct:description": _zh(d.CHANNEL_ZH.get(ch, ch))})
-            for ch in mt.channels
-        ]
+    channels = [
+        g.ref({"@id": f"{base}/channel/{ch}", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-{ch}",
+               "dct:description": _zh(d.CHANNEL_ZH.get(ch, ch))})
+        for ch in mt.channels
+    ]
+    channels += _office_channels(g, mt, base)
+    if channels:
+        service["cv:hasChannel"] = channels
     dept = catalog.departments.get(mt.department or "")
     contact = mt.contact or (dept.contact if dept is not None else None)
-    if contact or mt.location:
+    points = []
+    if contact or mt.location or mt.office_hours or mt.online_url:
         cp: dict[str, Any] = {"@id": f"{base}/contact", "@type": "cv:ContactPoint"}
         if contact:
             cp["cv:telephone"] = contact
         if mt.location:
             cp["dct:description"] = _zh(mt.location)
-        service["cv:contactPoint"] = g.ref(cp)
+        if mt.office_hours:  # 办理时间
+            cp["cv:openingHours"] = _hours(g, f"{base}/contact/hours", mt.office_hours)
+        if mt.online_url:  # 网上办理地址
+            cp["cv:contactPage"] = g.ref({"@id": mt.online_url, "@type": "foaf:Document"})
+        points.append(g.ref(cp))
+    if mt.complaint:  # 监督投诉电话
+        points.append(g.ref({"@id": f"{base}/complaint", "@type": "cv:ContactPoint", "cv:telephone": mt.complaint,
+                             "dct:description": _zh("监督投诉")}))
+    if points:
+        service["cv:contactPoint"] = points[0] if len(points) == 1 else points
     return g.ref(service)
+
+
+def _material_details(mat: m.Material) -> list[str]:
+    """What a material's guide entry says beyond its source: type, copies, size, instructions, acceptance."""
+    out = []
+    if mat.form:
+        out.append(f"材料类型：{d.FORM_ZH[mat.form]}")
+    if mat.copies is not None:
+        out.append(f"份数：{mat.copies}")
+    if mat.spec:
+        out.append(f"材料规格：{mat.spec}")
+    if mat.instructions:
+        out.append(f"填报须知：{mat.instructions}")
+    if mat.acceptance:
+        out.append(f"受理标准：{mat.acceptance}")
+    return out
+
+
+_ROLES = {"accepting_body": "受理机构", "deciding_body": "决定机构", "joint_bodies": "联办机构"}
+
+
+def _participations(g: _Graph, catalog: Catalog, mt: m.Matter, base: str) -> list[dict[str, str]]:
+    """受理机构, 决定机构 and 联办机构 as ``cv:Participation``s of their organisations, with the role."""
+    named = [("accepting_body", mt.accepting_body), ("deciding_body", mt.deciding_body), *(("joint_bodies", b) for b in mt.joint_bodies)]
+    out = []
+    for i, (role, body) in enumerate(named, 1):
+        if body is None:
+            continue
+        name = d.body_text(catalog, body)
+        agent = _organisation(g, catalog, body.department, name)
+        concept = g.ref({"@id": f"urn:qingdan:role:{role}", "@type": "skos:Concept", "skos:prefLabel": _zh(_ROLES[role])})
+        out.append(g.ref({"@id": f"{base}/participation/{i}", "@type": "cv:Participation", "dct:identifier": f"{mt.code or mt.id}-{role}-{i}",
+                          "dct:description": _zh(f"{_ROLES[role]}：{name}"), "cv:role": concept, "cv:hasParticipant": agent}))
+    return out
+
+
+def _hours(g: _Graph, iri: str, text: str) -> dict[str, str]:
+    return g.ref({"@id": iri, "@type": "time:TemporalEntity", "dct:description": _zh(text)})
+
+
+def _office_channels(g: _Graph, mt: m.Matter, base: str) -> list[dict[str, str]]:
+    """办理地点 (each window, with its address and hours), 物流快递 and 网上预约 as channels."""
+    out = []
+    for o in mt.offices:
+        text = "；".join(x for x in (o.name, f"地址：{o.address}" if o.address else "", f"电话：{o.phone}" if o.phone else "") if x)
+        node: dict[str, Any] = {"@id": f"{base}/office/{_h(o.id)}", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-office-{o.id}",
+                                "dct:description": _zh("办理地点：" + text)}
+        if o.hours or mt.office_hours:
+            node["cv:openingHours"] = _hours(g, f"{base}/office/{_h(o.id)}/hours", o.hours or mt.office_hours or "")
+        out.append(g.ref(node))
+    if mt.courier:
+        out.append(g.ref({"@id": f"{base}/channel/courier", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-courier",
+                          "dct:description": _zh("物流快递：办理结果可以寄递")}))
+    if mt.booking:
+        text = "网上预约" + (f"：{mt.booking_url}" if mt.booking_url else "")
+        out.append(g.ref({"@id": f"{base}/channel/booking", "@type": "cv:Channel", "dct:identifier": f"{mt.code or mt.id}-booking",
+                          "dct:description": _zh(text)}))
+    return out
 
 
 def cpsv_document(catalog: Catalog, slugs: dict[str, str], journey_slugs: dict[str, str]) -> dict[str, Any]:

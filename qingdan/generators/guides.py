@@ -31,8 +31,9 @@ import os
 import traceback
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
@@ -45,7 +46,7 @@ from ..compiler.graph import journey_order, topological
 from ..compiler.journeys import JourneyFigures, MaterialSource
 from ..compiler.text import Text
 from . import describe as d
-from .markup import md_join, md_text
+from .markup import external_url, md_join, md_text
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAMES = ("matter_guide.md.j2", "matter_guide.html.j2", "journey_guide.md.j2", "journey_guide.html.j2")
@@ -181,8 +182,38 @@ def _basis_list(catalog: Catalog, basis: list[m.Citation]) -> list[dict[str, str
     return [{"citation": catalog.citation_text(c), "text": catalog.article_text(c) or ""} for c in basis]
 
 
-def material_view(catalog: Catalog, matter: m.Matter, material: m.Material) -> dict[str, Any]:
+# The sections of a matter's guide, in the national standard order of a 办事指南 (docs/build.md):
+# both built-in templates print exactly these second-level headings, in this order.
+GUIDE_SECTIONS = (
+    "一、基本信息", "二、设定依据与实施依据", "三、实施主体", "四、服务对象", "五、办件类型与办理时限", "六、受理条件",
+    "七、申请材料", "八、办理流程", "九、收费", "十、审查标准", "十一、办理结果", "十二、办理时间与地点", "十三、办理方式",
+    "十四、咨询与投诉", "十五、行政救济途径",
+)
+
+BUILD_ATTACHMENTS = "../../attachments/"  # from guides/matters/ to the build's copy of the project's files
+
+
+def attachment_link(att: m.Attachment | None, prefix: str = BUILD_ATTACHMENTS) -> dict[str, Any] | None:
+    """A link to a guide's file: ``label`` (the file's name, or the address), ``href`` for HTML
+    (plain text, escaped by the template) and ``md_href`` for Markdown (Markup, percent-encoded)."""
+    if att is None:
+        return None
+    if att.url is not None:
+        href = external_url(att.url)
+        return {"label": att.url, "href": href, "md_href": Markup(href), "external": True}
+    path = att.path or ""
+    href = prefix + quote(path, safe="/-._~")
+    return {"label": PurePosixPath(path).name, "href": href, "md_href": Markup(href), "external": False}
+
+
+def material_view(catalog: Catalog, matter: m.Matter, material: m.Material, attachments: str = BUILD_ATTACHMENTS) -> dict[str, Any]:
+    form = d.FORM_ZH.get(material.form or "", "")
+    medium = d.MEDIUM_ZH.get(material.medium or "", "")
+    kind = [f"材料类型：{form}" if form else "", f"份数：{material.copies}" if material.copies is not None else "",
+            f"载体：{medium}" if medium else ""]
     return {
+        "kind": "；".join(k for k in kind if k),  # 材料类型, 份数, 载体: those stated
+        "form_medium": f"{form}（{medium}）" if form and medium else (form or medium or "—"),
         "id": material.id,
         "name": material.name,
         "source": d.material_source_text(catalog, material),
@@ -192,11 +223,55 @@ def material_view(catalog: Catalog, matter: m.Matter, material: m.Material) -> d
         "required_when": d.required_when_text(material, matter),
         "marks": d.material_marks(material),
         "note": material.note or "",
+        "spec": material.spec or "",
+        "instructions": material.instructions or "",
+        "blank_form": attachment_link(material.blank_form, attachments),
+        "sample": attachment_link(material.sample, attachments),
+        "acceptance": material.acceptance or "",
     }
 
 
-def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: str | None = None) -> dict[str, Any]:
-    """What a matter's guide says, as plain strings and lists for the templates."""
+def _offices(mt: m.Matter) -> list[dict[str, str]]:
+    """办理地点: the declared windows, else the one-line 地点."""
+    out = [{"name": o.name, "address": o.address or "", "hours": o.hours or "", "phone": o.phone or ""} for o in mt.offices]
+    if not out and mt.location:
+        out.append({"name": mt.location, "address": "", "hours": "", "phone": ""})
+    return out
+
+
+def _guide_view(catalog: Catalog, mt: m.Matter, attachments: str) -> dict[str, Any]:
+    """The elements of a national-platform guide beyond the basics, for ``matter_view``."""
+    fee = mt.fee
+    dept = catalog.department_name(mt.department) or "未注明"
+    return {
+        "implementation_basis": _basis_list(catalog, mt.implementation_basis),
+        "accepting_body": d.body_text(catalog, mt.accepting_body) or dept,
+        "deciding_body": d.body_text(catalog, mt.deciding_body) or dept,
+        "joint_bodies": d.bodies_text(catalog, mt.joint_bodies) or "无",
+        "fee_charged": d.fee_charged_text(fee),
+        "fee_standard": "" if fee is None or fee.free else d.fee_text(fee),
+        "fee_basis": d.citations_text(catalog, fee.basis) if fee is not None else "",
+        "review_standard": mt.review_standard or "",
+        "quantity_limit": mt.quantity_limit or "",
+        "result_sample": attachment_link(mt.result.sample if mt.result else None, attachments),
+        "office_hours": mt.office_hours or "",
+        "offices": _offices(mt),
+        "online_url": ({"label": mt.online_url, "href": external_url(mt.online_url), "md_href": Markup(external_url(mt.online_url))}
+                       if mt.online_url else None),
+        "courier": d.yes_no_text(mt.courier),
+        "booking": d.yes_no_text(mt.booking),
+        "booking_url": ({"label": mt.booking_url, "href": external_url(mt.booking_url), "md_href": Markup(external_url(mt.booking_url))}
+                        if mt.booking_url else None),
+        "complaint": mt.complaint or "",
+        "reconsideration": d.body_text(catalog, mt.reconsideration),
+        "litigation": d.body_text(catalog, mt.litigation),
+    }
+
+
+def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: str | None = None,
+                attachments: str = BUILD_ATTACHMENTS) -> dict[str, Any]:
+    """What a matter's guide says, as plain strings and lists for the templates; ``attachments`` is
+    the relative link from the guide to the copies of the project's files."""
     mt = catalog.matter(mid)
     power = catalog.power_of(mt)
     days, how = matter_time(mt, catalog.clock)
@@ -219,7 +294,7 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
                  "basis": d.citations_text(catalog, c.basis) or "—"}
                 for c in mt.conditions
             ],
-            "materials": [material_view(catalog, mt, mat) for mat in mt.materials],
+            "materials": [material_view(catalog, mt, mat, attachments) for mat in mt.materials],
             "steps": [
                 {"name": s.name, "department": catalog.department_name(s.department) or "—",
                  "duration": d.duration_text(s.duration)}
@@ -242,14 +317,16 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
             "result": (mt.result.name + (f"（{mt.result.type}）" if mt.result.type else "")) if mt.result else "未注明",
             "contact": _contact(catalog, mt) or "未注明",
             "note": mt.note or "",
+            **_guide_view(catalog, mt, attachments),
         },
     }
 
 
 def matter_guide_markdown(catalog: Catalog, mid: str, *, templates: str | Path | None = None, version: str | None = None,
-                          date: str | None = None, env: GuideTemplates | None = None) -> str:
-    """The matter's guide in Markdown; ``env`` is the run's templates (else made for this call from ``templates``)."""
-    return (env or GuideTemplates.of(catalog, templates)).render("matter_guide.md.j2", matter_view(catalog, mid, version, date))
+                          date: str | None = None, env: GuideTemplates | None = None, attachments: str = BUILD_ATTACHMENTS) -> str:
+    """The matter's guide in Markdown; ``env`` is the run's templates (else made for this call from ``templates``);
+    ``attachments`` the relative link to the copies of the project's files (the build's, by default)."""
+    return (env or GuideTemplates.of(catalog, templates)).render("matter_guide.md.j2", matter_view(catalog, mid, version, date, attachments))
 
 
 def matter_guide_html(catalog: Catalog, mid: str, *, templates: str | Path | None = None, version: str | None = None,

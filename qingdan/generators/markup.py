@@ -103,6 +103,17 @@ def url(value: str) -> Markup:
     return Markup(quote(value, safe="/#.-_~"))
 
 
+# What an address keeps as written: its delimiters (RFC 3986) and percent escapes. The rest (spaces,
+# non-ASCII, quotes, brackets, parentheses, backslashes …) is percent-encoded, so the address can end
+# neither a Markdown link target nor an HTML attribute.
+_URL_SAFE = ":/?#@!$&+,;=%-._~"
+
+
+def external_url(value: str) -> str:
+    """An http(s) address percent-encoded for a link target (``md_href`` in Markdown, escaped again in HTML)."""
+    return quote(value, safe=_URL_SAFE)
+
+
 def relative_path(from_page: str, target: str) -> str:
     """A relative link from one docs file to another (both relative to docs/)."""
     start = PurePosixPath(from_page).parent

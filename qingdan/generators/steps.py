@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..compiler import Catalog
+from ..compiler.attachments import ATTACHMENT_DIR, project_files, read_attachment
+from ..compiler.text import Text
 from ..lists.export import write_lists
 from .context import BuildContext, BuildError, step
 from .dmn import DecisionBuildError, write_matter_decisions
@@ -25,9 +27,23 @@ def _matters_and_journeys(catalog: Catalog) -> int:
     return len(catalog.matters) + len(catalog.journeys)
 
 
+def attachment_bytes(catalog: Catalog, path: str) -> bytes:
+    """A project file a guide links to (空白表格, 示例样表, 结果样本), read safely; ``BuildError`` when it cannot be."""
+    if catalog.root is None:
+        raise BuildError(Text(f"指南链接的文件 {path} 无法复制：规则不是从项目目录读取的",
+                              f"the file {path} a guide links to cannot be copied: the rules were not read from a project directory"))
+    data = read_attachment(catalog.root, path)
+    if isinstance(data, Text):
+        raise BuildError(data)
+    return data
+
+
 @step(units=_matters_and_journeys)
 def guides_step(catalog: Catalog, outdir: Path, ctx: BuildContext) -> None:
-    """``guides/matters/<stem>.md|html`` and ``guides/journeys/<stem>.md|html``."""
+    """``guides/matters/<stem>.md|html``, ``guides/journeys/<stem>.md|html``, and the project's files
+    the guides link to, copied to ``attachments/<their path in the project>``."""
+    for path in project_files(catalog.model):
+        ctx.write(f"{ATTACHMENT_DIR}/{path}", attachment_bytes(catalog, path))
     env = GuideTemplates.of(catalog, ctx.templates)
     for mid in catalog.matters:
         slug = ctx.matter_slugs[mid]

@@ -20,6 +20,10 @@ or a comment (identifiers and system fields), so nothing is dropped silently:
 - ``visit_number`` → visits, ``service_object_name`` → applicants, ``material_intro`` →
   materials, ``consult_phone`` → contact, ``handle_location`` → location, and the
   channels from the platform, window and courier fields;
+- the service guide's elements: ``complain_phone`` → 投诉, ``co_department`` → 联办机构 (one per
+  item between 、) unless it divides the work between levels (then 分级, above), ``courier_service`` → 物流快递 (是/否/不支持), ``online_book`` and
+  ``online_book_addr`` → 网上预约 (the address when it is a valid http(s) one), ``URL`` →
+  网上办理地址; ``bear_paltform``, the platform's name, stays in 备注;
 - ``accept_standard`` → a condition kept as text (it surfaces as ``vague-condition``),
   with the laws and articles named in it (《…》 第…条) as its legal basis; a text saying
   there is no condition (无条件受理) is kept in 备注 instead.
@@ -59,10 +63,12 @@ from .records import (
     merge_cites,
     most_common_level,
     one_line,
+    parse_address,
     parse_category,
     parse_level,
     parse_limit,
     parse_visits,
+    parse_yes_no,
     read_limit,
     shorten,
     split_list,
@@ -92,24 +98,23 @@ FIELD_USE = {
     "service_object_name": "事项 对象",
     "consult_phone": "事项 咨询",
     "handle_location": "事项 地点（去掉“办理地点：”前缀）",
-    "bear_paltform": "事项 渠道 网上；原文写入 备注",
-    "courier_service": "事项 渠道 邮寄；原文写入 备注",
-    "co_department": "写明各级分工的 → 事项、权力 分级；其他 → 事项 备注（联办部门）",
-    "complain_phone": "事项 备注（投诉电话）",
+    "bear_paltform": "事项 渠道 网上；平台名称写入 备注",
+    "courier_service": "事项 物流快递；是 → 渠道 邮寄",
+    "co_department": "写明各级分工的 → 事项、权力 分级；其他 → 事项 联办机构（按“、”分开）",
+    "complain_phone": "事项 投诉",
     "theme_category": "事项 备注（主题分类）",
     "matter_short": "事项 备注（简称）",
     "matter_daily": "事项 备注（俗称）",
-    "online_book": "事项 备注（网上预约）",
-    "online_book_addr": "事项 备注（预约地址）",
+    "online_book": "事项 网上预约",
+    "online_book_addr": "事项 网上预约（预约网址）",
+    "URL": "事项 网上办理地址（http/https 网址）",
     "ORGCODE": "部门 注释（组织机构代码）；规则文件名",
     "AREA_CODE_TEXT": "部门 注释（区划名称）；项目名称",
 }
-_NOTES = [  # field -> label in 备注, in this order (co_department only when it divides no levels)
-    ("complain_phone", "投诉电话"), ("theme_category", "主题分类"),
-    ("matter_short", "简称"), ("matter_daily", "俗称"), ("bear_paltform", "办理平台"),
-    ("online_book", "网上预约"), ("online_book_addr", "预约地址"), ("courier_service", "快递送达"),
+_NOTES = [  # field -> label in 备注, in this order
+    ("theme_category", "主题分类"), ("matter_short", "简称"), ("matter_daily", "俗称"), ("bear_paltform", "办理平台"),
 ]
-COMMENT_FIELDS = ("_id", "TASK_TYPE", "CATAID", "URL", "subTaskName", "subCatalogName", "matter_name", "matter_code",
+COMMENT_FIELDS = ("_id", "TASK_TYPE", "CATAID", "subTaskName", "subCatalogName", "matter_name", "matter_code",
                   "LIMIT_SCENE_NUM", "ONLINECHECK", "TASK_STATE", "TASK_TAG")
 _LOCATION_PREFIXES = ("办理地点：", "办理地点:", "地点：", "地点:")
 _NO_WINDOW = ("无线下办理窗口", "无线下窗口", "不设窗口")
@@ -392,8 +397,6 @@ class GovJsonReader:
             division = division_text(co_department, mt.level)
             if division:
                 divisions.append(f"联办分工：{division}")
-            else:
-                mt.notes.append(("联办部门", co_department))
         standard = get("accept_standard")
         scope = level_scope(standard) if standard else None
         if scope:
@@ -504,9 +507,16 @@ class GovJsonReader:
             channels.append("网上")
         if location and not location.startswith(_NO_WINDOW):
             channels.append("窗口")
-        if (get("courier_service") or "") in ("是", "支持"):
+        courier = get("courier_service")
+        if courier:
+            try:
+                mt.courier = parse_yes_no(courier)
+            except ValueProblem as e:
+                bad("courier_service", courier, e)
+        if mt.courier:
             channels.append("邮寄")
         mt.channels = channels
+        self.guide_elements(n, r, mt, get, bad)
 
         for field, label in _NOTES:
             value = get(field)
@@ -528,6 +538,41 @@ class GovJsonReader:
                 self.extra_fields.add(field)
             mt.meta.append((field, one_line(value, " ")))
         res.matters.append(mt)
+
+    def guide_elements(self, n: int, r: dict[str, Any], mt: MatterRec, get: Any, bad: Any) -> None:
+        """The service-guide fields of a record: 投诉, 联办机构, 网上预约, 网上办理地址."""
+        complaint = get("complain_phone")
+        if complaint:
+            mt.complaint = one_line(complaint, " ")
+        joint = _items(r.get("co_department"), commas=False)
+        co_department = get("co_department")
+        if co_department and division_text(one_line(co_department, " "), mt.level):
+            joint = []  # how levels divide the work: 分级, not joint bodies (see record)
+        mt.joint_bodies = [b for part in joint for b in split_list(part.replace("、", "\n"))]
+        book = get("online_book")
+        if book:
+            try:
+                mt.booking = parse_yes_no(book)
+            except ValueProblem as e:
+                bad("online_book", book, e)
+        book_url = get("online_book_addr")
+        if book_url:
+            try:
+                mt.booking_url = parse_address(book_url)
+                if mt.booking is False:
+                    self.problem(n, "conflict", Text(f"online_book 为“{book}”，但给了预约网址，按可以网上预约导入",
+                                                     f"online_book is '{book}' but a booking address is given; imported as bookable online"),
+                                 "kept", "online_book", book, mt.code or mt.name)
+                    mt.meta.append(("online_book", book))
+                mt.booking = True
+            except ValueProblem as e:
+                bad("online_book_addr", book_url, e)
+        url = get("URL")
+        if url:
+            try:
+                mt.online_url = parse_address(url)
+            except ValueProblem as e:
+                bad("URL", url, e)
 
     # ------------------------------------------------------------ project-wide
     def finish(self) -> None:

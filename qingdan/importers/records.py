@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from ..compiler import model as m
+from ..compiler.attachments import parse_url
 from ..compiler.text import Text
 from ..dsl.keywords import ENUMS, lookup
 
@@ -170,6 +171,18 @@ class MatterRec:
     promised: tuple[Decimal, str] | None = None
     statutory_none: bool = False  # the source says the law sets no limit (法定时限 “无”): 法定: 无
     on_the_spot: bool = False  # handled on the spot (即办, 即办件, 0): 承诺: 即办
+    # service-guide elements (办事指南)
+    complaint: str | None = None  # 投诉
+    online_url: str | None = None  # 网上办理地址, a checked http(s) address
+    courier: bool | None = None  # 物流快递
+    booking: bool | None = None  # 网上预约
+    booking_url: str | None = None  # 网上预约 address, checked
+    joint_bodies: list[str] = field(default_factory=list)  # 联办机构, as written
+    accepting_body: str | None = None  # 受理机构, as written
+    deciding_body: str | None = None  # 决定机构, as written
+    office_hours: str | None = None  # 办理时间
+    review_standard: str | None = None  # 审查标准
+    quantity_limit: str | None = None  # 数量限制
     notes: list[tuple[str, str]] = field(default_factory=list)
     ident: str | None = None  # an identifier the source already gave (标识), kept when valid
     meta: list[tuple[str, str]] = field(default_factory=list)
@@ -539,6 +552,28 @@ def parse_channels(text: str) -> list[str]:
                                                f"unreadable channel '{text}' (expected 网上, 窗口, 邮寄 or 移动端)"))
     order = ["网上", "窗口", "邮寄", "移动端"]
     return sorted(found, key=order.index)
+
+
+_YES = ("是", "支持", "可以", "提供", "有", "yes", "y", "true", "1")
+_NO = ("否", "不支持", "不可以", "不提供", "没有", "no", "n", "false", "0")
+
+
+def parse_yes_no(text: str) -> bool:
+    """是 / 否 and the ways platforms write them (支持 / 不支持 …)."""
+    word = text.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueProblem("bad-yes-no", Text(f"“{shorten(text)}”应为 是 或 否", f"'{shorten(text)}' should be yes or no (是 or 否)"))
+
+
+def parse_address(text: str) -> str:
+    """An http(s) address as the language accepts it (``compiler.attachments.parse_url``)."""
+    url = parse_url(one_line(text))
+    if isinstance(url, Text):
+        raise ValueProblem("bad-url", Text(f"网址“{shorten(text)}”无法导入：{url.zh}", f"the address '{shorten(text)}' cannot be imported: {url.en}"))
+    return url
 
 
 # ---------------------------------------------------------------- legal citations

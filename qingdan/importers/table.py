@@ -60,12 +60,14 @@ from .records import (
     is_no_limit,
     merge_cites,
     one_line,
+    parse_address,
     parse_category,
     parse_channels,
     parse_level,
     parse_limit,
     parse_negative_type,
     parse_visits,
+    parse_yes_no,
     read_limit,
     split_list,
     strip_unsafe,
@@ -145,7 +147,16 @@ _MATTER: Headings = {
     "conditions": (CONDITIONS, "申请条件", "办理条件", "条件", "准予条件", "受理标准", "申请受理条件"),
     "fee": (FEE, "是否收费", "收费", "收费依据及标准", "收费情况"),
     "channels": (CHANNELS, "办理方式", "渠道", "办理形式"),
-    "complaint": (COMPLAINT, "监督电话", "投诉方式"),
+    "complaint": (COMPLAINT, "监督投诉电话", "监督电话", "投诉方式"),
+    "accepting_body": ("受理机构", "受理部门", "受理单位"),
+    "deciding_body": ("决定机构", "决定部门"),
+    "joint_bodies": ("联办机构", "联办部门", "联办单位"),
+    "office_hours": ("办理时间", "办公时间", "受理时间"),
+    "review_standard": ("审查标准", "审批标准"),
+    "quantity_limit": ("数量限制", "有无数量限制"),
+    "online_url": ("网上办理地址", "网办地址", "在线办理地址"),
+    "courier": ("物流快递", "是否支持物流快递", "快递送达", "是否支持快递"),
+    "booking": ("网上预约", "是否支持网上预约", "预约办理"),
 }
 _KIND_TABLES: dict[str, tuple[Headings, ...]] = {
     "power": (_COMMON,),
@@ -165,7 +176,10 @@ _FIELD_DEST = {
     "implemented_by": "负面清单 实施", "activities": "负面清单 活动", "statutory": "事项 时限 法定", "promised": "事项 时限 承诺",
     "visits": "事项 到场", "materials": "事项 材料（每行一项）", "applicants": "事项 对象", "contact": "事项 咨询",
     "location": "事项 地点", "conditions": "事项 条件（文字）", "fee": "事项 收费", "channels": "事项 渠道",
-    "complaint": "事项 备注（投诉电话）",
+    "complaint": "事项 投诉", "accepting_body": "事项 受理机构", "deciding_body": "事项 决定机构",
+    "joint_bodies": "事项 联办机构（每行或每个“、”一项）", "office_hours": "事项 办理时间", "review_standard": "事项 审查标准",
+    "quantity_limit": "事项 数量限制", "online_url": "事项 网上办理地址", "courier": "事项 物流快递（是/否）",
+    "booking": "事项 网上预约（是/否或网址）",
 }
 
 
@@ -834,6 +848,25 @@ class TableReader:
             n.meta.append((col.LEVEL, one_line(cells["level"])))
         self.result.negatives.append(n)
 
+    def guide_cells(self, number: int, record: str, cells: Cells, mt: MatterRec) -> None:
+        """The service guide's elements of a matter row (办事指南): bodies, hours, standards, addresses, 是/否."""
+        for key in ("complaint", "accepting_body", "deciding_body", "office_hours", "review_standard", "quantity_limit"):
+            if cells.get(key):
+                setattr(mt, key, one_line(cells[key], " "))
+        if cells.get("joint_bodies"):
+            mt.joint_bodies = split_list(cells["joint_bodies"], commas=True)
+        if cells.get("online_url"):
+            mt.online_url = self.value(number, record, "网上办理地址", cells["online_url"], parse_address, mt.meta)
+        if cells.get("courier"):
+            mt.courier = self.value(number, record, "物流快递", cells["courier"], parse_yes_no, mt.meta)
+        if cells.get("booking"):
+            text = cells["booking"].strip()
+            if text.lower().startswith(("http://", "https://")):
+                mt.booking_url = self.value(number, record, "网上预约", text, parse_address, mt.meta)
+                mt.booking = True if mt.booking_url else None
+            else:
+                mt.booking = self.value(number, record, "网上预约", text, parse_yes_no, mt.meta)
+
     def row_matter(self, number: int, cells: Cells, extra: Meta, units: dict[str, str], section_category: str | None, section_type: str | None) -> None:
         """A matter list's row: one matter, and its power when the row names a main item."""
         sub = one_line(cells["subname"]) if cells.get("subname") else None
@@ -889,7 +922,8 @@ class TableReader:
             mt.fee = _fee(cells["fee"])
         if cells.get("channels"):
             mt.channels = self.value(number, record, CHANNELS, cells["channels"], parse_channels, mt.meta) or []
-        for key, label in (("complaint", COMPLAINT), ("note", col.NOTE), ("office", OFFICE)):
+        self.guide_cells(number, record, cells, mt)
+        for key, label in (("note", col.NOTE), ("office", OFFICE)):
             if cells.get(key):
                 mt.notes.append((label, one_line(cells[key], " ")))
         if cells.get("id"):

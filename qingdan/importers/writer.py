@@ -380,6 +380,7 @@ class ProjectWriter:
             lines.append(f"  咨询: {q(mt.contact)}")
         if mt.location:
             lines.append(f"  地点: {q(mt.location)}")
+        lines += guide_lines(mt)
         if mt.notes:
             lines.append(f"  备注: {q(_notes(mt.notes))}")
         conds = Namespace("条件")
@@ -541,6 +542,29 @@ def format_files(files: dict[str, str], workers: int | None = None) -> dict[str,
             raise ImportWriteError(f"generated text for {path} does not parse at {error}")
         out[path] = text
     return out
+
+
+def guide_lines(mt: MatterRec) -> list[str]:
+    """The service-guide fields of a matter (办事指南), in the order the language reference gives them."""
+    lines = []
+    for key, value in (("受理机构", mt.accepting_body), ("决定机构", mt.deciding_body)):
+        if value:
+            lines.append(f"  {key}: {q(value)}")
+    if mt.joint_bodies:
+        lines.append("  联办机构: " + ", ".join(q(b) for b in mt.joint_bodies))
+    for key, value in (("审查标准", mt.review_standard), ("数量限制", mt.quantity_limit), ("办理时间", mt.office_hours),
+                       ("网上办理地址", mt.online_url)):
+        if value:
+            lines.append(f"  {key}: {q(value)}")
+    if mt.courier is not None:
+        lines.append(f"  物流快递: {'是' if mt.courier else '否'}")
+    if mt.booking_url:
+        lines.append(f"  网上预约: {q(mt.booking_url)}")
+    elif mt.booking is not None:
+        lines.append(f"  网上预约: {'是' if mt.booking else '否'}")
+    if mt.complaint:
+        lines.append(f"  投诉: {q(mt.complaint)}")
+    return lines
 
 
 def _notes(notes: list[tuple[str, str]]) -> str:

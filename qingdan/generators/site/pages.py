@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ...compiler import Catalog
 from ...compiler import model as m
+from ...compiler.attachments import ATTACHMENT_DIR, project_files
 from ...compiler.checks import all_rules
 from ...compiler.diagnostics import RULES, Diagnostic, Loc
 from ...compiler.rule_docs import rule_markdown
@@ -37,11 +38,13 @@ from ..markup import html_text, safe_title
 from ..paths import department_slugs
 from ..paths import journey_slugs as _journey_slugs
 from ..paths import matter_slugs as _matter_slugs
+from ..steps import attachment_bytes
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
 from .writer import NavLimits, SiteWriter, front_matter
 
+SITE_ATTACHMENTS = f"../files/{ATTACHMENT_DIR}/"  # from matters/<slug>.md to the copies of the project's files
 HOME_JOURNEY_ROWS = 50  # the home page lists this many journeys; the journeys page lists all
 LIST_PAGES = (("power", "权力清单", "lists/power.md"), ("responsibility", "责任清单", "lists/responsibility.md"),
               ("negative", "负面清单", "lists/negative.md"))
@@ -72,6 +75,8 @@ def write_site_project(catalog: Catalog, write: Write, *, version: str | None = 
     matters_in_nav = len(model.matters) <= nav_limits.matters
 
     _assets(site)
+    for path in project_files(model):  # the project's files the guides link to (空白表格, 示例样表, 结果样本)
+        site.artefact(f"{ATTACHMENT_DIR}/{path}", partial(attachment_bytes, catalog, path))
     _home(site)
     dept_nav = _departments(site, matters_in_nav)
     if len(model.departments) > nav_limits.departments:
@@ -189,7 +194,8 @@ def _matter(site: SiteWriter, mid: str) -> None:
     page = f"matters/{slug}.md"
     # Rendered again rather than taken from the build's guides/: the site's guide templates
     # (``site.guides``) add the site's links and page layout.
-    guide_text = matter_guide_markdown(catalog, mid, version=site.version, date=site.date, env=site.guides)
+    guide_text = matter_guide_markdown(catalog, mid, version=site.version, date=site.date, env=site.guides,
+                                       attachments=SITE_ATTACHMENTS)
 
     form_cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
