@@ -51,6 +51,8 @@ def eval_command(path: str, target: str, facts_path: str | None, explain: bool, 
     try:
         decision = evaluate(result.catalog, target, facts_file.facts if facts_file else {}, lang=lang, explain=explain)
     except UnknownTarget as e:
+        if e.why is not None:  # declared, but not in force on the as-of date
+            fail_usage(e.message(lang))
         known = "、".join(e.known[:20]) + ("…" if len(e.known) > 20 else "")
         fail_usage(e.message(lang) + say(lang, f"（已声明：{known or '无'}）", f" (declared: {known or 'none'})"))
     except FactsError as e:

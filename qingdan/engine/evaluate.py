@@ -85,7 +85,7 @@ class UnknownTarget(KeyError):
 
     def __init__(self, target: str, suggestion: str | None, known: list[str], why: Text | None = None) -> None:
         super().__init__(target)
-        self.target, self.suggestion, self.known = target, suggestion, known
+        self.target, self.suggestion, self.known, self.why = target, suggestion, known, why
         # why: the target is declared but not in force on the catalog's as-of date
         self.message = why or Text(f"没有事项或一件事“{target}”", f"no matter or journey '{target}'") + did_you_mean_suffix(suggestion)
 
