@@ -13,7 +13,7 @@ import json
 from datetime import date
 
 import pytest
-from checks_support import BASE, TOML, compile_snippet, found, journey, matter, places, power, semantic, where
+from checks_support import BASE, TOML, found, journey, matter, places, power, semantic, where
 from conftest import run_cli, write_project
 from test_fastparse import dump
 
@@ -225,7 +225,7 @@ def test_dates_on_responsibilities_and_negative_entries_parse_alike_and_format_r
     chinese = format_source(english, keywords="zh")
     assert "生效: 2024-01-01" in chinese and "effective_to" not in chinese
     models = []
-    for i, text in enumerate((src, english, chinese)):
+    for text in (src, english, chinese):
         model = compile_project({"a.qd": power("某权", "甲局") + text, "base.qd": BASE}).catalog.model
         r, n = model.responsibilities["某责任"], model.negatives["N1"]
         models.append((r.effective_from, r.effective_to, n.effective_from, n.effective_to))

@@ -57,7 +57,7 @@ class AsOfDate(click.ParamType):
 # ``CompileOptions.as_of`` through ``compile_or_exit(..., as_of=...)``.
 as_of_option = click.option(
     "--as-of", "as_of", type=AsOfDate(), default=None,
-    help="the date whose rules are in force, YYYY-MM-DD: declarations outside their 生效/失效 dates on it are left out "
+    help="the date whose rules are in force: declarations outside their 生效/失效 dates on it are left out "
          "(default: [project] date; without one, dates select nothing)")
 
 
