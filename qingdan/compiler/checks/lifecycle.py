@@ -69,8 +69,9 @@ NO_LIVE_POWER = Rule(
         "- is not in force on the as-of date (its `生效` is later, or its `失效` earlier): give the matter "
         "the same `失效` as its power, or let it implement the power in force now.\n\n"
         "The as-of date is `--as-of YYYY-MM-DD`, else the project's `[project] date`; without either, dates "
-        "are not compared (see the language reference, *Effective dates*). Until 2026.1 the cancelled and "
-        "transferred cases were reported as `approval-outside-list` (QD102)."
+        "are not compared (see the language reference, *Effective dates*). Earlier versions of qingdan reported "
+        "the cancelled and transferred cases as `approval-outside-list` (QD102): a waiver written for QD102 on "
+        "such a line must now name this rule."
     ),
     bad=('权力 户外广告权 "户外广告设置审批" {\n  部门: 城管局\n  状态: 合并(占道许可权)\n}\n'
          '权力 占道许可权 "占用道路及户外广告设置许可" {\n  部门: 城管局\n}\n'
