@@ -34,7 +34,7 @@ def test_catalog_json_validates_against_its_published_schema(project):
     out = built(project)
     doc = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
     assert doc["$schema"] == CATALOG_SCHEMA_ID
-    schema = json.loads((out / "schemas" / "catalog-1.0.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((out / "schemas" / "catalog-1.1.schema.json").read_text(encoding="utf-8"))
     assert schema["$id"] == CATALOG_SCHEMA_ID
     Draft202012Validator.check_schema(schema)
     errors = list(Draft202012Validator(schema).iter_errors(doc))

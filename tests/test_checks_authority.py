@@ -68,13 +68,13 @@ def test_matter_without_power_is_reported_at_its_name(tmp_path):
     assert semantic(r) == found(r, "approval-outside-list")
 
 
-def test_matter_implementing_a_cancelled_power_points_at_the_power_field(tmp_path):
+def test_matter_implementing_a_cancelled_power_points_at_the_power_field_as_matter_without_live_power(tmp_path):
     src = power("占道权", "甲局", "占道许可", fields="  状态: 取消\n", responsibility=False) + matter("占道", "甲局", power_id="占道权")
     r = compile_snippet(tmp_path, src)
     line, col = where(src, "权力: 占道权")
-    assert places(r, "approval-outside-list") == [("a.qd", line, col + 4)]
-    assert "取消" in found(r, "approval-outside-list")[0].message_zh
-    assert semantic(r) == found(r, "approval-outside-list")
+    assert places(r, "matter-without-live-power") == [("a.qd", line, col + 4)]
+    assert "取消" in found(r, "matter-without-live-power")[0].message_zh
+    assert semantic(r) == found(r, "matter-without-live-power")
 
 
 def test_transferred_power_at_the_old_holder_and_foreign_department(tmp_path):
@@ -83,8 +83,9 @@ def test_transferred_power_at_the_old_holder_and_foreign_department(tmp_path):
     r = compile_snippet(tmp_path, src)
     old_dept = where(src, "部门: 甲局", 3)
     foreign = where(src, "部门: 丙局")
-    assert places(r, "approval-outside-list") == [("a.qd", old_dept[0], old_dept[1] + 4), ("a.qd", foreign[0], foreign[1] + 4)]
-    transfer, wrong = sorted(found(r, "approval-outside-list"), key=lambda d: d.loc.line)
+    assert places(r, "matter-without-live-power") == [("a.qd", old_dept[0], old_dept[1] + 4)]
+    assert places(r, "approval-outside-list") == [("a.qd", foreign[0], foreign[1] + 4)]
+    transfer, wrong = found(r, "matter-without-live-power")[0], found(r, "approval-outside-list")[0]
     assert transfer.suggestion == "乙局" and "划转" in transfer.message_zh
     assert "丙局" in wrong.message_zh and "甲局" in wrong.message_zh and "核准权" in wrong.message_zh
 

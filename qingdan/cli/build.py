@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from ..compiler.diagnostics import Severity
 from ..compiler.text import say
-from .common import compile_for_output, format_option, lang_option, template_error_message
+from .common import as_of_option, compile_for_output, format_option, lang_option, template_error_message
 
 STEP_TITLES = {  # what the progress bar says during each build step
     "guides_step": ("办事指南", "service guides"),
@@ -30,10 +31,11 @@ STEP_TITLES = {  # what the progress bar says during each build step
 @click.option("--templates", default=None, type=click.Path(), help="directory of templates overriding the built-in ones")
 @click.option("--quiet", "-q", is_flag=True, help="print nothing but errors")
 @click.option("--no-site", "no_site", is_flag=True, help="leave out the reviewers' site (site-src/ and site/)")
+@as_of_option
 @format_option
 @lang_option
 def build_command(path: str, out: str, version: str | None, date: str | None, templates: str | None, quiet: bool,
-                  no_site: bool, fmt: str, lang: str | None) -> None:
+                  no_site: bool, as_of: datetime.date | None, fmt: str, lang: str | None) -> None:
     """Build guides, form schemas, decision tables, lists, exports and the reviewers' site from a rule project."""
     # imported on use: the generators and jinja2 would add about 110 ms to the start-up of every command
     import jinja2
@@ -45,7 +47,7 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
 
     steps = [s for s in BUILD_STEPS if not (no_site and s is site_step)]
     result, lang = compile_for_output(path, date, templates, fmt, lang,
-                                      "目录有错误，未生成任何文件", "the catalog has errors; nothing was built")
+                                      "目录有错误，未生成任何文件", "the catalog has errors; nothing was built", as_of)
     catalog = result.catalog
     # the output may not hold them, nor the files the guides link to
     inputs = project_inputs(result.root or Path(path), list(result.files), project_files(catalog.model))

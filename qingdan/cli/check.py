@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import click
 
 from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
+from .common import as_of_option, compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
 
 
 @click.command("check")
@@ -19,9 +20,10 @@ from .common import compile_or_exit, exit_code, fail_on_option, format_option, l
 @fail_on_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="write the report to this file instead; standard output then shows only the one-line summary")
-def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None) -> None:
+@as_of_option
+def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, as_of: date | None) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
-    result = compile_or_exit(path)
+    result = compile_or_exit(path, as_of=as_of)
     if output:
         lang = lang or result.config.lang
         atomic_write(output, render_report(result, fmt, lang))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
@@ -36,17 +37,41 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=No
 fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True, help="lowest severity that makes the exit code 1")
 
 
+class AsOfDate(click.ParamType):
+    """A date written YYYY-MM-DD (full-width digits and dashes too); a bad one is a usage error (exit 2)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> _date:
+        if isinstance(value, _date):
+            return value
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        try:
+            return _date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"“{value}”不是日期，请写成 YYYY-MM-DD，如 2026-11-01 / '{value}' is not a date: write YYYY-MM-DD, e.g. 2026-11-01",
+                      param, ctx)
+
+
+# Shared by every command that reads the catalog (``qingdan diff`` too): the value goes to
+# ``CompileOptions.as_of`` through ``compile_or_exit(..., as_of=...)``.
+as_of_option = click.option(
+    "--as-of", "as_of", type=AsOfDate(), default=None,
+    help="the date whose rules are in force: declarations outside their 生效/失效 dates on it are left out "
+         "(default: [project] date; without one, dates select nothing)")
+
+
 @dataclass(frozen=True)
 class CliContext:
     """Process-wide settings of one run of the command line."""
 
     short_lived: bool = False  # the console script: the process ends right after the command
 
-    def compile_options(self, checks: bool = True) -> CompileOptions:
-        """How the commands compile: ``checks`` or not, and what the process and the environment ask for."""
+    def compile_options(self, checks: bool = True, as_of: _date | None = None) -> CompileOptions:
+        """How the commands compile: ``checks`` or not, the as-of date, and what the process and the environment ask for."""
         workers = 1 if os.environ.get("QINGDAN_WORKERS") == "1" else None
         parser = "lark" if os.environ.get("QINGDAN_PARSER") == "lark" else "fast"
-        return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived)
+        return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived, as_of=as_of)
 
 
 def cli_context() -> CliContext:
@@ -62,10 +87,10 @@ def fail_usage(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def compile_or_exit(path: str | Path, *, checks: bool = True) -> CompileResult:
-    """Compile the project at ``path``; exit 2 when there is no such project or no rule file."""
+def compile_or_exit(path: str | Path, *, checks: bool = True, as_of: _date | None = None) -> CompileResult:
+    """Compile the project at ``path`` (what is in force on ``as_of``, else on its date); exit 2 when there is no such project or no rule file."""
     try:
-        result = compile(path, cli_context().compile_options(checks))
+        result = compile(path, cli_context().compile_options(checks, as_of))
     except UsageError as e:
         fail_usage(str(e))
     if not result.files and not result.diagnostics:
@@ -73,9 +98,9 @@ def compile_or_exit(path: str | Path, *, checks: bool = True) -> CompileResult:
     return result
 
 
-def compile_structure_or_exit(path: str | Path, lang: str | None) -> CompileResult:
+def compile_structure_or_exit(path: str | Path, lang: str | None, as_of: _date | None = None) -> CompileResult:
     """Compile without the semantic checks; exit 1 with the errors if the rules have any."""
-    result = compile_or_exit(path, checks=False)
+    result = compile_or_exit(path, checks=False, as_of=as_of)
     if result.has_errors:
         lang = lang or result.config.lang
         errors = [d for d in result.diagnostics if d.severity == Severity.error and not d.waived]
@@ -127,7 +152,7 @@ def report(result: CompileResult, fmt: str, lang: str | None, stream: IO[str] | 
 
 
 def compile_for_output(path: str, date: str | None, templates: str | None, fmt: str, lang: str | None,
-                       nothing_zh: str, nothing_en: str) -> tuple[CompileResult, str]:
+                       nothing_zh: str, nothing_en: str, as_of: _date | None = None) -> tuple[CompileResult, str]:
     """Validate the options every generating command shares, compile, and refuse a catalog with errors.
 
     Returns the result and the message language; exits 2 on a bad option and 1 (after
@@ -140,7 +165,7 @@ def compile_for_output(path: str, date: str | None, templates: str | None, fmt: 
             fail_usage(f"--date 应为 YYYY-MM-DD 格式的日期 / --date must be a date like 2026-11-01: {date}")
     if templates is not None and not Path(templates).is_dir():
         fail_usage(f"模板目录不存在 / template directory not found: {templates}")
-    result = compile_or_exit(path)
+    result = compile_or_exit(path, as_of=as_of)
     lang = lang or result.config.lang
     if result.has_errors:
         report(result, fmt, lang)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from ..compiler.text import say
-from .common import compile_structure_or_exit, fail_usage, lang_option
+from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
 
 if TYPE_CHECKING:
     from ..engine.datafiles import FactsFile
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
               help="the applicant's facts: a JSON or YAML file of fact: value (without it, every fact is missing)")
 @click.option("--explain", is_flag=True, help="print the reasoning as a tree (why, and why not, with the articles)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="output format")
+@as_of_option
 @lang_option
-def eval_command(path: str, target: str, facts_path: str | None, explain: bool, fmt: str, lang: str | None) -> None:
+def eval_command(path: str, target: str, facts_path: str | None, explain: bool, fmt: str, as_of: date | None, lang: str | None) -> None:
     """Decide matter or journey TARGET (identifier or title) of the project at PATH for the given facts."""
     # imported on use: the engine would add about 40 ms to the start-up of every command
     from ..engine.datafiles import DataError, read_facts_file
@@ -44,11 +46,13 @@ def eval_command(path: str, target: str, facts_path: str | None, explain: bool, 
             facts_file = read_facts_file(p, facts_path)
         except DataError as e:
             fail_usage(e.located(lang or "zh"))
-    result = compile_structure_or_exit(path, lang)
+    result = compile_structure_or_exit(path, lang, as_of)
     lang = lang or result.config.lang
     try:
         decision = evaluate(result.catalog, target, facts_file.facts if facts_file else {}, lang=lang, explain=explain)
     except UnknownTarget as e:
+        if e.why is not None:  # declared, but not in force on the as-of date
+            fail_usage(e.message(lang))
         known = "、".join(e.known[:20]) + ("…" if len(e.known) > 20 else "")
         fail_usage(e.message(lang) + say(lang, f"（已声明：{known or '无'}）", f" (declared: {known or 'none'})"))
     except FactsError as e:

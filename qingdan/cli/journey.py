@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
 
 from ..compiler.diagnostics import did_you_mean
 from ..compiler.journeys import render_text
 from ..compiler.text import did_you_mean_suffix
-from .common import compile_structure_or_exit, fail_usage, lang_option
+from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
 
 
 @click.command("journey")
 @click.argument("path", type=click.Path())
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="output format")
+@as_of_option
 @lang_option
-def journey_command(path: str, name: str, fmt: str, lang: str | None) -> None:
+def journey_command(path: str, name: str, fmt: str, as_of: date | None, lang: str | None) -> None:
     """Print the figures of journey NAME (its identifier or its title) in the project at PATH."""
-    result = compile_structure_or_exit(path, lang)
+    result = compile_structure_or_exit(path, lang, as_of)
     catalog = result.catalog
     lang = lang or result.config.lang
     jid = name if name in catalog.journeys else next((j.id for j in catalog.journeys.values() if j.name == name), None)

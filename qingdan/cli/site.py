@@ -7,6 +7,7 @@ qingdan wrote (``generators.build.check_output_dir``).
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 
 from ..compiler.text import say
 from ..fsutil import atomic_directory
-from .common import compile_for_output, format_option, lang_option, template_error_message
+from .common import as_of_option, compile_for_output, format_option, lang_option, template_error_message
 
 
 @click.command("site")
@@ -27,10 +28,11 @@ from .common import compile_for_output, format_option, lang_option, template_err
 @click.option("--date", "date", default=None, help="publication date YYYY-MM-DD (default: [project] date)")
 @click.option("--templates", default=None, type=click.Path(), help="directory of guide templates overriding the built-in ones")
 @click.option("--quiet", "-q", is_flag=True, help="print nothing but errors")
+@as_of_option
 @format_option
 @lang_option
 def site_command(path: str, out: str, build_html: bool, version: str | None, date: str | None, templates: str | None,
-                 quiet: bool, fmt: str, lang: str | None) -> None:
+                 quiet: bool, as_of: datetime.date | None, fmt: str, lang: str | None) -> None:
     """Write the reviewers' documentation site (an mkdocs-material project) for a rule project."""
     # imported on use: the generators and jinja2 would add about 110 ms to the start-up of every command
     import jinja2
@@ -41,7 +43,7 @@ def site_command(path: str, out: str, build_html: bool, version: str | None, dat
     from ..generators.site import SiteError, build_site_html, write_site_project
 
     result, lang = compile_for_output(path, date, templates, fmt, lang,
-                                      "目录有错误，未生成网站", "the catalog has errors; no site was written")
+                                      "目录有错误，未生成网站", "the catalog has errors; no site was written", as_of)
     root = result.root or Path(path)  # compiled from a path, so there is a root
     catalog = result.catalog
     if templates is None and catalog.config.templates:

@@ -7,6 +7,7 @@ Exit codes: 0 when every case passes (and coverage is high enough), 1 otherwise,
 from __future__ import annotations
 
 import sys
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import click
 
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import compile_structure_or_exit, fail_usage, lang_option
+from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
 
 
 @click.command("test")
@@ -22,8 +23,9 @@ from .common import compile_structure_or_exit, fail_usage, lang_option
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="also write the results as JUnit XML to this file")
 @click.option("--coverage", "show_coverage", is_flag=True, help="report conditions and conditional materials not seen both true and false")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, help="fail when coverage is below this percentage")
+@as_of_option
 @lang_option
-def test_command(path: str, junit: str | None, show_coverage: bool, min_coverage: float | None, lang: str | None) -> None:
+def test_command(path: str, junit: str | None, show_coverage: bool, min_coverage: float | None, as_of: date | None, lang: str | None) -> None:
     """Run the *.test.yaml cases of the project at PATH (a directory, or one test file)."""
     # imported on use: the engine would add about 40 ms to the start-up of every command
     from ..engine.testing import TEST_SUFFIXES, coverage, discover, junit_xml, percent_text, render_coverage, render_results, run_tests
@@ -39,7 +41,7 @@ def test_command(path: str, junit: str | None, show_coverage: bool, min_coverage
     else:
         root = target
         tests = discover(root)
-    result = compile_structure_or_exit(root, lang)
+    result = compile_structure_or_exit(root, lang, as_of)
     lang = lang or result.config.lang
     catalog = result.catalog
     if not tests:

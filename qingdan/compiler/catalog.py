@@ -6,12 +6,16 @@ generators share (material identities and providers, the working-day calendar, t
 networkx graph, journey figures, lookups by code and by department) are computed on
 first use and kept by the Catalog itself, so no caller rebuilds them and no module
 attaches data to it from outside.
+
+Its tables hold what is in force on the as-of date (``as_of``); the declarations whose
+effective dates leave them out are in ``left_out`` (see ``effective.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -31,6 +35,11 @@ class Catalog:
 
     model: m.CatalogModel
     root: Path | None = None  # the project directory (None for sources held in memory)
+    # The as-of date (``effective.py``): the tables hold what is in force on it, and
+    # ``left_out`` the powers, matters, responsibilities, negative-list entries (and
+    # their results) that are not. None: no date, nothing left out.
+    as_of: date | None = None
+    left_out: m.CatalogModel = field(default_factory=m.CatalogModel)
     _figures: dict[str, JourneyFigures] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------ tables (read-only)

@@ -396,6 +396,14 @@ class _Reader:
                 self.err(f"level“{v}”不是有效层级（省、市、县、乡）", f"level '{v}' is not a level (province, city, county, township)", here)
                 return
             v = canon
+        if key == "date":  # the publication date and the default as-of date (effective.py)
+            try:
+                v = v.isoformat() if type(v) is date else date.fromisoformat(str(v)).isoformat()
+            except ValueError:
+                self.err(f"date“{v}”不是日期：请写成 \"2026-11-01\"；它是发布日期，也是判断哪些规定现行有效的日期",
+                         f"date '{v}' is not a date: write it as \"2026-11-01\"; it is the publication date and the date "
+                         f"whose rules are in force", here)
+                return
         if key == "lang" and v not in ("zh", "en"):
             self.err("lang 应为 zh 或 en", "lang must be zh or en", here)
             return

@@ -533,6 +533,8 @@ class Lowering:
             supervisor=self.name(f.get("supervisor")),
             accountability=self.texts(f.get("accountability")),
             basis=self.citations(f.get("basis")),
+            effective_from=self.a_date(f.get("effective_from")),
+            effective_to=self.a_date(f.get("effective_to")),
         )
         self.record_locs(node, block, f)
         self.register(self.catalog.responsibilities, node, "responsibility")
@@ -553,6 +555,8 @@ class Lowering:
             implemented_by=self.names(f.get("implemented_by")),
             activities=self.texts(f.get("activities")),
             basis=self.citations(f.get("basis")),
+            effective_from=self.a_date(f.get("effective_from")),
+            effective_to=self.a_date(f.get("effective_to")),
         )
         self.record_locs(node, block, f)
         self.register(self.catalog.negatives, node, "negative")

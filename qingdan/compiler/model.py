@@ -205,6 +205,8 @@ class Responsibility(Node):
     supervisor: str | None = None
     accountability: list[str] = Field(default_factory=list)
     basis: list[Citation] = Field(default_factory=list)
+    effective_from: date | None = None  # 生效: the first day in force
+    effective_to: date | None = None  # 失效: the last day in force (有效期至)
 
 
 class NegativeEntry(Node):
@@ -217,6 +219,8 @@ class NegativeEntry(Node):
     implemented_by: list[str] = Field(default_factory=list)  # powers or matters
     activities: list[str] = Field(default_factory=list)
     basis: list[Citation] = Field(default_factory=list)
+    effective_from: date | None = None  # 生效: the first day in force
+    effective_to: date | None = None  # 失效: the last day in force (有效期至)
 
 
 class EnumOption(BaseModel):

@@ -6,7 +6,8 @@ The passes, in order (each a small function of this module or of its own module)
 2. per file, on all cores for large projects: parse (``dsl.parser``), collect waivers
    (``waivers``), lower the syntax tree to model nodes (``lower``);
 3. merge the files' declarations and resolve references across files (``resolve``);
-4. freeze the result into a ``Catalog`` (``catalog``);
+4. keep what is in force on the as-of date (``effective``) and freeze the result into a
+   ``Catalog`` (``catalog``);
 5. run every semantic check (``checks``) on the Catalog;
 6. apply the project's severities and the waivers;
 7. leave out what a syntax error may have caused (``syntax_consequences``).
@@ -24,6 +25,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..dsl.parser import parse_recovering
@@ -33,6 +35,7 @@ from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
 from .diagnostics import Diagnostic, Loc, Related, Severity, diag
+from .effective import project_as_of, split_in_force
 from .lower import Lowering
 from .resolve import Resolver
 from .sources import CONFIG_NAME, SourceFile, UsageError, find_project, read_source, text_too_large
@@ -54,6 +57,9 @@ class CompileOptions:
     # Freeze the compiled objects out of the cyclic garbage collector's sight. Only for a
     # process that ends soon after (the console script): frozen garbage is never freed.
     freeze_gc: bool = False
+    # The date whose declarations are in force (``effective.py``); None: the project's
+    # ``[project] date``, and without one, no date selects anything.
+    as_of: date | None = None
 
 
 @dataclass
@@ -251,7 +257,9 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
     for table, _ in _TABLES:
         setattr(model, table, dict(sorted(getattr(model, table).items())))
     timings["lower"] = t_lower + time.perf_counter() - t0
-    catalog = Catalog(model, root)
+    as_of = options.as_of or project_as_of(config)
+    in_force, left_out = split_in_force(model, as_of)
+    catalog = Catalog(in_force, root, as_of=as_of, left_out=left_out)
     if options.checks:
         t0 = time.perf_counter()
         check_times: dict[str, float] = {}

@@ -112,6 +112,8 @@ FIELDS: dict[str, dict[str, Word]] = {
         Word("supervisor", "监管部门"),
         Word("accountability", "追责", ("追责情形",)),
         Word("basis", "依据"),
+        Word("effective_from", "生效"),
+        Word("effective_to", "失效"),
     ),
     "negative": _table(
         Word("name", "名称"),
@@ -122,6 +124,8 @@ FIELDS: dict[str, dict[str, Word]] = {
         Word("implemented_by", "实施", ("实施事项",)),
         Word("activities", "活动"),
         Word("basis", "依据"),
+        Word("effective_from", "生效"),
+        Word("effective_to", "失效"),
     ),
     "matter": _table(
         Word("name", "名称"),

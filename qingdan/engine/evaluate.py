@@ -47,6 +47,7 @@ from ..compiler import Catalog
 from ..compiler import model as m
 from ..compiler.diagnostics import did_you_mean
 from ..compiler.durations import fmt_days, matter_time
+from ..compiler.effective import dates_text_en, dates_text_zh
 from ..compiler.journeys import JourneyFigures
 from ..compiler.text import Text, did_you_mean_suffix
 
@@ -82,10 +83,11 @@ class FactsError(ValueError):
 class UnknownTarget(KeyError):
     """No matter or journey has this identifier or title."""
 
-    def __init__(self, target: str, suggestion: str | None, known: list[str]) -> None:
+    def __init__(self, target: str, suggestion: str | None, known: list[str], why: Text | None = None) -> None:
         super().__init__(target)
-        self.target, self.suggestion, self.known = target, suggestion, known
-        self.message = Text(f"没有事项或一件事“{target}”", f"no matter or journey '{target}'") + did_you_mean_suffix(suggestion)
+        self.target, self.suggestion, self.known, self.why = target, suggestion, known, why
+        # why: the target is declared but not in force on the catalog's as-of date
+        self.message = why or Text(f"没有事项或一件事“{target}”", f"no matter or journey '{target}'") + did_you_mean_suffix(suggestion)
 
     def __str__(self) -> str:
         return self.message.en
@@ -848,6 +850,13 @@ def resolve_target(catalog: Catalog, target: str) -> tuple[TargetKind, str]:
         if hits:
             return kind, hits[0]
     known = sorted(k for kind in kinds for k in tables[kind])
+    gone = catalog.left_out.matters
+    left_out = gone.get(target) or next((x for x in gone.values() if x.name == target), None) if "matter" in kinds else None
+    if left_out is not None and catalog.as_of is not None:
+        day = catalog.as_of.isoformat()
+        why = Text(f"事项“{left_out.id}”在 {day} 不在有效期内（{dates_text_zh(left_out)}）；请用 --as-of 选择它有效的日期",
+                   f"matter '{left_out.id}' is not in force on {day} ({dates_text_en(left_out)}); choose a date it is in force with --as-of")
+        raise UnknownTarget(target, None, known, why)
     raise UnknownTarget(target, did_you_mean(target, known + [x.name for kind in kinds for x in tables[kind].values()]), known)
 
 

@@ -308,7 +308,7 @@ def run_case(evaluator: Evaluator, case: Case) -> CaseResult:
     except UnknownTarget as e:
         what = "事项" if case.kind == "matter" else "一件事"
         return CaseResult(case, "error", error=doc.error(
-            case.target_node, Text(f"没有{what}“{case.target}”", f"no {case.kind} '{case.target}'") + did_you_mean_suffix(e.suggestion)))
+            case.target_node, e.why or Text(f"没有{what}“{case.target}”", f"no {case.kind} '{case.target}'") + did_you_mean_suffix(e.suggestion)))
     try:
         decision = evaluator.decide(f"{kind}:{tid}", case.facts, explain=False)
     except FactsError as e:

@@ -39,6 +39,7 @@ from ..compiler.diagnostics import Diagnostic
 from ..compiler.text import Text
 from ..fsutil import WORK_MARKER, atomic_directory, recover_directory
 from .context import BuildContext, BuildError, Step, StepFunction, units_of
+from .describe import as_of_text
 from .paths import journey_slugs, matter_slugs
 from .site import site_step
 from .steps import decisions_step, exports_step, forms_step, guides_step, lists_step
@@ -47,7 +48,7 @@ __all__ = ["BUILD_STEPS", "BuildContext", "BuildError", "BuildResult", "OwnedFil
            "check_still_owned", "manifest_document", "project_inputs", "total_units", "write_manifest"]
 
 MANIFEST_KIND = "qingdan-manifest"
-MANIFEST_FORMAT = "1.0"
+MANIFEST_FORMAT = "1.1"
 MANIFEST_NAME = "manifest.json"
 
 BUILD_STEPS: tuple[Step, ...] = (guides_step, forms_step, decisions_step, lists_step, exports_step, site_step)
@@ -73,6 +74,7 @@ def manifest_document(outdir: Path, catalog: Catalog, version: str, date: str | 
         "project": catalog.config.name,
         "catalog_version": version,
         "date": date,
+        "as_of": as_of_text(catalog) or None,
         "files": files,
     }
 

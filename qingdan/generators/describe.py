@@ -19,6 +19,11 @@ OP_ZH = {"ge": "不小于", "le": "不大于", "gt": "大于", "lt": "小于", "
 DATE_OP_ZH = {"ge": "不早于", "le": "不晚于", "gt": "晚于", "lt": "早于", "eq": "为", "ne": "不为"}
 
 
+def as_of_text(catalog: Catalog) -> str:
+    """The date whose rules the catalog holds (``Catalog.as_of``) in ISO form, or "" when no date selects them."""
+    return catalog.as_of.isoformat() if catalog.as_of else ""
+
+
 def number_text(value: Decimal | int | float | str) -> str:
     """A number as plain decimal text: ``20``, ``0.5`` (no exponent, no trailing zeros)."""
     return format(Decimal(str(value)).normalize(), "f")

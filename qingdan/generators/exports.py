@@ -28,7 +28,7 @@ from ..compiler import Catalog
 from ..compiler import model as m
 from . import describe as d
 
-CATALOG_FORMAT = "1.0"
+CATALOG_FORMAT = "1.1"
 CATALOG_SCHEMA_ID = f"urn:qingdan:schemas:catalog-{CATALOG_FORMAT}"
 PUBLISHED_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "catalog.schema.json"
 _TABLES = ("departments", "laws", "powers", "responsibilities", "negatives", "matters", "journeys", "results")
@@ -67,6 +67,7 @@ def catalog_document(catalog: Catalog, version: str, date_: str | None) -> dict[
         "format_version": CATALOG_FORMAT,
         "catalog_version": version,
         "date": date_,
+        "as_of": d.as_of_text(catalog) or None,
         "config": config,
     }
     for table in _TABLES:
@@ -109,13 +110,15 @@ def catalog_schema() -> dict[str, Any]:
         "title": "qingdan catalog.json",
         "description": "qingdan 编译后的完整目录（不含源文件位置）。由 qingdan build 生成。",
         "type": "object",
-        "required": ["$schema", "format_version", "catalog_version", "date", "config", *_TABLES],
+        "required": ["$schema", "format_version", "catalog_version", "date", "as_of", "config", *_TABLES],
         "additionalProperties": False,
         "properties": {
             "$schema": {"const": CATALOG_SCHEMA_ID},
             "format_version": {"const": CATALOG_FORMAT},
             "catalog_version": {"type": "string"},
             "date": {"type": ["string", "null"]},
+            "as_of": {"type": ["string", "null"], "format": "date",
+                      "description": "按此日期现行有效的规定：表中只有这一天在生效、失效日期之内的声明；null 表示不按日期筛选"},
             "config": {"$ref": "#/$defs/CatalogConfig"},
             **{t: props[t] for t in _TABLES},
         },

@@ -279,6 +279,7 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
         "project": catalog.config.name,
         "version": version or catalog.config.version,
         "date": date or catalog.config.date or "",
+        "as_of": d.as_of_text(catalog),
         "matter": {
             "id": mt.id,
             "name": mt.name,
@@ -432,6 +433,7 @@ def journey_view(catalog: Catalog, jid: str, version: str | None = None, date: s
         "project": catalog.config.name,
         "version": version or catalog.config.version,
         "date": date or catalog.config.date or "",
+        "as_of": d.as_of_text(catalog),
         "journey": {
             "id": j.id,
             "name": j.name,

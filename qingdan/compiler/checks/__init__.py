@@ -12,11 +12,11 @@ from collections.abc import Iterable
 
 from ..catalog import Catalog
 from ..diagnostics import RULES, Diagnostic, Rule
-from . import authority, constant_conditions, identity, materials_checks, time_limits, uniformity
+from . import authority, constant_conditions, identity, lifecycle, materials_checks, time_limits, uniformity
 from .registry import CHECKS, Check, check
 
 __all__ = ["CHECKS", "Check", "all_rules", "check", "run_checks"]
-CHECK_MODULES = (authority, identity, materials_checks, time_limits, constant_conditions, uniformity)  # registration order
+CHECK_MODULES = (authority, identity, materials_checks, time_limits, constant_conditions, uniformity, lifecycle)  # registration order
 
 
 def all_rules() -> list[Rule]:

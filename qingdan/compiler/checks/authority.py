@@ -16,6 +16,7 @@ from .. import model as m
 from ..catalog import Catalog
 from ..diagnostics import Diagnostic, Rule, Severity, diag, did_you_mean, related
 from .common import dept_en, dept_zh, first_by_loc, loc_key, plain, quote_list_en, quote_list_zh, value_loc
+from .lifecycle import PowerProblem, power_problem
 from .registry import check
 
 # ---------------------------------------------------------------- scope keys
@@ -285,13 +286,13 @@ OUTSIDE = Rule(
         "runs it must hold that power. A public service (`类别: 公共服务` on the matter) is not an approval "
         "and needs no power. Reported are:\n\n"
         "- a matter that implements no power (no `权力:` field);\n"
-        "- a matter that implements a cancelled power (`状态: 取消`);\n"
-        "- a matter run by the old holder of a transferred power (`状态: 划转(新部门)`);\n"
         "- a matter run by a department that neither holds the power nor received it: a power delegated "
-        "with `下放(县)` may be run by any department of that level, a transferred one by its new holder."
+        "with `下放(县)` may be run by any department of that level, a transferred one by its new holder.\n\n"
+        "A matter whose power is cancelled, merged, transferred away from the matter's department, or not in "
+        "force on the as-of date is reported as `matter-without-live-power` (QD111)."
     ),
-    bad='权力 占道许可权 "占用道路许可" {\n  部门: 城管局\n  状态: 取消\n}\n事项 占道许可 "占用道路许可" {\n  权力: 占道许可权\n  部门: 城管局\n}\n',
-    good='权力 占道许可权 "占用道路许可" {\n  部门: 城管局\n  状态: 取消\n}\n# 权力已取消，对应事项一并取消\n',
+    bad='权力 占道许可权 "占用道路许可" {\n  部门: 城管局\n}\n事项 占道许可 "占用道路许可" {\n  权力: 占道许可权\n  部门: 交通局\n}\n',
+    good='权力 占道许可权 "占用道路许可" {\n  部门: 城管局\n  状态: 划转(交通局)\n}\n事项 占道许可 "占用道路许可" {\n  权力: 占道许可权\n  部门: 交通局\n}\n',
 )
 
 
@@ -318,27 +319,15 @@ def approval_outside_list(catalog: Catalog) -> Iterable[Diagnostic]:
         status = p.status
         power_rel = related(value_loc(p, "status") if "status" in p.locs else p.loc,
                             f"权力“{p.id}”（部门{dept_zh(c, p.department)}）在这里定义", f"power '{p.id}' (department {dept_en(p.department)}) is defined here")
-        if status.kind == "cancel":
-            out.append(diag(
-                "approval-outside-list",
-                f"事项“{mt.id}”（部门{dept_zh(c, mt.department)}）实施的权力“{p.id}”已经取消；请一并取消该事项，或改为实施仍保留的权力",
-                f"matter '{mt.id}' (department {dept_en(mt.department)}) implements power '{p.id}', which is cancelled; cancel the matter too, or implement a retained power",
-                value_loc(mt, "power"), related=power_rel,
-            ))
-            continue
+        if status.kind in ("cancel", "merge"):
+            continue  # matter-without-live-power
         if mt.department not in c.departments or p.department not in c.departments:
             continue  # not written, or an unknown name already reported
         if status.kind == "transfer" and status.target:
             if mt.department == status.target:
                 continue
             if mt.department == p.department:
-                out.append(diag(
-                    "approval-outside-list",
-                    f"权力“{p.id}”已从部门{dept_zh(c, p.department)}划转到部门{dept_zh(c, status.target)}，但事项“{mt.id}”仍由原部门{dept_zh(c, mt.department)}办理；请把事项的部门改为“{status.target}”",
-                    f"power '{p.id}' was transferred from department '{p.department}' to '{status.target}', but matter '{mt.id}' is still run by the old holder '{mt.department}'; change the matter's department to '{status.target}'",
-                    value_loc(mt, "department"), related=power_rel, suggestion=status.target,
-                ))
-                continue
+                continue  # matter-without-live-power
         elif mt.department == p.department:
             continue
         elif status.kind == "delegate" and status.level:
@@ -429,7 +418,9 @@ UNIMPLEMENTED = Rule(
         "Every 许可准入 (licensed) entry of the market-access negative list must map to a real licensing "
         "matter, or applicants cannot obtain the licence the list demands. An entry is implemented when "
         "its `实施:` names a matter, or names a power that at least one matter implements, or when a "
-        "matter's `活动:` covers one of the entry's activities."
+        "matter's `活动:` covers one of the entry's activities. Only live matters count: a matter not in "
+        "force on the as-of date, or whose power is cancelled, merged, transferred away or not in force "
+        "(see `matter-without-live-power`), implements nothing."
     ),
     bad='负面清单 N201 "未获许可不得从事食品经营" {\n  类型: 许可\n  活动: "食品经营"\n}\n',
     good=('事项 食品经营许可 "食品经营许可" {\n  部门: 市场监管局\n}\n'
@@ -440,38 +431,61 @@ UNIMPLEMENTED = Rule(
 @check(UNIMPLEMENTED)
 def negative_list_unimplemented(catalog: Catalog) -> Iterable[Diagnostic]:
     c = catalog.model
+    gone = catalog.left_out
     matters_by_power: dict[str, int] = {}
     activities: set[str] = set()
+    dead: dict[str, PowerProblem | None] = {}  # matters in force that implement no live power; None: not in force
     for mt in c.matters.values():
+        problem = power_problem(catalog, mt)
+        if problem is not None:
+            dead[mt.id] = problem
+            continue
         if mt.power:
             matters_by_power[mt.power] = matters_by_power.get(mt.power, 0) + 1
         activities.update(_activity_key(a) for a in mt.activities)
+    dead.update((mid, None) for mid in gone.matters)
     out = []
     for n in c.negatives.values():
         if n.type != "licensed":
             continue
-        if any(t in c.matters for t in n.implemented_by):
+        if any(t in c.matters and t not in dead for t in n.implemented_by):
             continue
         live_powers = [t for t in n.implemented_by if t in c.powers and c.powers[t].status.kind not in ("cancel", "merge")]
         if any(matters_by_power.get(t) for t in live_powers):
             continue
         if any(_activity_key(a) in activities for a in n.activities):
             continue
-        unknown = [t for t in n.implemented_by if t not in c.matters and t not in c.powers]
+        unknown = [t for t in n.implemented_by if t not in c.matters and t not in c.powers and t not in gone.matters and t not in gone.powers]
         if unknown and len(unknown) == len(n.implemented_by):
             continue  # unknown-reference already says it
-        named = sorted(t for t in n.implemented_by if t in c.powers)
+        named = sorted(t for t in n.implemented_by if t in c.powers or t in gone.powers)
+        dead_named = sorted(t for t in n.implemented_by if t in dead)
+        if dead_named and not named:
+            zh = (f"许可准入类负面清单事项“{n.id}”（主管部门{dept_zh(c, n.department)}）写的实施事项{quote_list_zh(dead_named)}都已失效"
+                  f"（不在有效期内，或其权力已取消、合并、划转或不在有效期内），申请人无从取得许可；请改为现行有效的事项")
+            en = (f"licensed negative-list entry '{n.id}' (department {dept_en(n.department)}) names the matters {quote_list_en(dead_named)}, "
+                  f"but none of them is alive (not in force, or its power is cancelled, merged, transferred or not in force); name a matter in force")
+            rel = []
+            for t in dead_named:
+                problem = dead[t]
+                if problem is None:
+                    rel += related(gone.matters[t].loc, f"事项“{t}”在这里定义，不在有效期内", f"matter '{t}' is defined here; it is not in force")
+                else:
+                    rel += related(c.matters[t].loc, f"事项“{t}”在这里定义，它实施的权力“{problem.power.id}”已失去效力",
+                                   f"matter '{t}' is defined here; the power it implements, '{problem.power.id}', no longer gives authority")
+            out.append(diag("negative-list-unimplemented", zh, en, value_loc(n, "implemented_by"), related=rel))
+            continue
         if named:
-            zh = (f"许可准入类负面清单事项“{n.id}”（主管部门{dept_zh(c, n.department)}）写的实施权力{quote_list_zh(named)}没有任何审批事项实施（或已取消），"
+            zh = (f"许可准入类负面清单事项“{n.id}”（主管部门{dept_zh(c, n.department)}）写的实施权力{quote_list_zh(named)}没有任何审批事项实施（或已取消、合并、不在有效期内），"
                   f"申请人无从取得许可；请增加实施该权力的事项")
             en = (f"licensed negative-list entry '{n.id}' (department {dept_en(n.department)}) names the powers {quote_list_en(named)}, "
-                  f"but no matter implements them (or they are cancelled); add a matter that implements one")
+                  f"but no matter implements them (or they are cancelled, merged or not in force); add a matter that implements one")
         else:
             zh = f"许可准入类负面清单事项“{n.id}”（主管部门{dept_zh(c, n.department)}）没有对应的审批事项：请用“实施:”写明实施它的事项或权力"
             en = f"licensed negative-list entry '{n.id}' (department {dept_en(n.department)}) has no matter implementing it: name one with '实施:'"
         rel = []
         for t in named:
-            rel += related(c.powers[t].loc, f"权力“{t}”在这里定义，但没有事项实施它", f"power '{t}' is defined here; no matter implements it")
+            rel += related((c.powers.get(t) or gone.powers[t]).loc, f"权力“{t}”在这里定义，但没有事项实施它", f"power '{t}' is defined here; no matter implements it")
         out.append(diag("negative-list-unimplemented", zh, en, value_loc(n, "implemented_by") if "implemented_by" in n.locs else n.loc, related=rel))
     return out
 

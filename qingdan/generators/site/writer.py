@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ...compiler import Catalog
 from ...compiler.diagnostics import Diagnostic
 from ..context import Write
+from ..describe import as_of_text
 from ..guides import GuideTemplates, template_dir
 from ..markup import link, md_join, md_text, safe_title, url
 
@@ -102,7 +103,7 @@ class SiteWriter:
     def page(self, rel: str, template: str, front: dict[str, Any] | None = None, **view: Any) -> None:
         """Render ``template`` into ``docs/<rel>``, after the page's ``front`` matter (YAML) if any."""
         text = self.env.get_template(template).render(page=rel, project=self.catalog.config.name, version=self.version,
-                                                      date=self.date or "", **view)
+                                                      date=self.date or "", as_of=as_of_text(self.catalog), **view)
         self.write(f"docs/{rel}", front_matter(front) + safe_title(text))
 
     def link(self, from_page: str, target: str) -> Markup:
