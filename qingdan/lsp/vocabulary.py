@@ -32,7 +32,10 @@ KIND_ZH: dict[str, str] = {
     "limits": "时限：法定办结时限和承诺办结时限",
     "step": "步骤：办理环节，写明办理部门和用时",
     "result": "结果：事项办结后发放的证照或批文",
+    "office": "窗口：办理地点中的一个窗口，写明地址、办理时间和电话",
 }
+for _kind, _word in KINDS.items():  # a kind added to the vocabulary later still has a description
+    KIND_ZH.setdefault(_kind, f"{_word.zh}：{_word.doc}")
 
 KIND_EN: dict[str, str] = {k: w.doc for k, w in KINDS.items()}
 
