@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..dsl.parser import parse_recovering
 from . import model as m
+from .cache import CacheSettings, ResultCache
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
@@ -51,6 +52,9 @@ class CompileOptions:
     # Freeze the compiled objects out of the cyclic garbage collector's sight. Only for a
     # process that ends soon after (the console script): frozen garbage is never freed.
     freeze_gc: bool = False
+    # Keep each file's parse and lowering on disk and reuse it while the file is unchanged
+    # (``cache.py``). None: no cache (the library's default; the command line turns it on).
+    cache: CacheSettings | None = None
 
 
 @dataclass
@@ -63,6 +67,7 @@ class CompileResult:
     files: dict[str, SourceFile] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     config_file: SourceFile | None = None  # qingdan.toml, so that a report can show the line of a config error
+    cached_files: int = 0  # rule files whose parse and lowering came from the compile cache
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -114,11 +119,15 @@ class FileUnit:
     lower_time: float = 0.0
 
 
-def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
+def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions,
+                  cache: ResultCache | None = None) -> FileUnit:
     text, problem = read_source(path, rel)
     if text is None:
         return FileUnit(rel, None, [problem] if problem else [], [], None)
-    return _process_text(rel, text, config, options)
+    unit = _process_text(rel, text, config, options)
+    if cache is not None:
+        cache.store(rel, text, (unit.diagnostics, unit.waivers, unit.model))
+    return unit
 
 
 def _process_text(rel: str, text: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
@@ -136,17 +145,19 @@ def _process_text(rel: str, text: str, config: m.ProjectConfig, options: Compile
     return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1)
 
 
-def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                   cache: ResultCache | None = None) -> list[FileUnit]:
     gc.disable()  # in a worker process: nothing to collect before it ends
-    return [_process_file(p, rel, config, options) for p, rel in batch]
+    return [_process_file(p, rel, config, options, cache) for p, rel in batch]
 
 
-def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                   cache: ResultCache | None = None) -> list[FileUnit]:
     """Parse and lower every file, on all cores when the project is large."""
     workers = min(options.workers or os.cpu_count() or 1, 8, len(files))
     total = sum(_size(p) for p, _ in files)
     if workers < 2 or (options.workers is None and total < PARALLEL_MIN_BYTES):
-        return _process_batch(files, config, options)
+        return _process_batch(files, config, options, cache)
 
     # Work stealing: the files go out to the worker processes in small batches, in order;
     # meanwhile this process takes batches from the far end of the queue and does them
@@ -165,19 +176,46 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, optio
         filled += _size(f[0])
     try:
         with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_process_batch, batch, config, options) for batch in batches]
+            futures = [pool.submit(_process_batch, batch, config, options, cache) for batch in batches]
             units: list[FileUnit] = []
             for batch, future in zip(reversed(batches), reversed(futures)):
                 if not future.cancel():
                     break  # a worker has it, and every batch before it
-                units.extend(_process_batch(batch, config, options))
+                units.extend(_process_batch(batch, config, options, cache))
             for future in futures:
                 if not future.cancelled():
                     units.extend(future.result())
     except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
-        return _process_batch(files, config, options)
+        return _process_batch(files, config, options, cache)
     order = {rel: i for i, (_, rel) in enumerate(files)}
     return sorted(units, key=lambda u: order[u.rel])
+
+
+def _process_cached(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                    cache: ResultCache) -> tuple[list[FileUnit], int]:
+    """Every file's unit: from the cache where the file is unchanged, else parsed and lowered (and stored).
+
+    Returns the units in the order of ``files`` and how many came from the cache.
+    """
+    found: dict[str, FileUnit] = {}
+    todo: list[tuple[Path, str]] = []
+    for path, rel in files:
+        text, problem = read_source(path, rel)
+        if text is None:
+            found[rel] = FileUnit(rel, None, [problem] if problem else [], [], None)
+            continue
+        entry = cache.load(rel, text)
+        if entry is None:
+            todo.append((path, rel))
+            continue
+        diagnostics, waivers, model = entry
+        found[rel] = FileUnit(rel, text, diagnostics, waivers, model)
+    hits = len(found)
+    for unit in _process_files(todo, config, options, cache):
+        found[unit.rel] = unit
+    if todo:
+        cache.prune(len(files))
+    return [found[rel] for _, rel in files], hits
 
 
 def _size(path: Path) -> int:
@@ -196,10 +234,16 @@ def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
     config, diags, config_text = load_config(cfg_path)
     rels = [(p, p.relative_to(root).as_posix() if p != root else p.name) for p in files]
     t0 = time.perf_counter()
-    units = _process_files(rels, config, options)
+    cache = ResultCache.open(options.cache, root, options.parser) if options.cache is not None else None
+    hits = 0
+    if cache is None:
+        units = _process_files(rels, config, options)
+    else:
+        units, hits = _process_cached(rels, config, options, cache)
     wall = time.perf_counter() - t0
     result = _link(root, config, diags, units, options)
     result.timings["parse+lower (wall)"] = wall
+    result.cached_files = hits
     if config_text is not None:
         result.config_file = SourceFile(CONFIG_NAME, config_text)
     return result
@@ -208,9 +252,23 @@ def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
 def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult:
     config_text = sources.get(CONFIG_NAME)
     config, diags = read_config_text(config_text) if config_text is not None else (m.ProjectConfig(), [])
-    units = [_process_text(rel, text.replace("\r\n", "\n").replace("\r", "\n"), config, options)
-             for rel, text in sorted(sources.items()) if rel.endswith(".qd")]
+    # Sources held in memory have no project directory: they are cached only in a directory named in the options.
+    cache = ResultCache.open(options.cache, None, options.parser) if options.cache is not None else None
+    units: list[FileUnit] = []
+    hits = 0
+    for rel, raw in sorted(sources.items()):
+        if rel.endswith(".qd"):
+            text = raw.replace("\r\n", "\n").replace("\r", "\n")
+            entry = cache.load(rel, text) if cache is not None else None
+            if entry is not None:
+                units.append(FileUnit(rel, text, *entry))
+                hits += 1
+                continue
+            units.append(_process_text(rel, text, config, options))
+            if cache is not None:
+                cache.store(rel, text, (units[-1].diagnostics, units[-1].waivers, units[-1].model))
     result = _link(None, config, diags, units, options)
+    result.cached_files = hits
     if config_text is not None:
         result.config_file = SourceFile(CONFIG_NAME, config_text.replace("\r\n", "\n"))
     return result
