@@ -9,7 +9,16 @@ import click
 from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
+from .common import (
+    compile_or_exit,
+    exit_code,
+    fail_on_option,
+    format_option,
+    lang_option,
+    no_cache_option,
+    render_report,
+    report,
+)
 
 
 @click.command("check")
@@ -19,9 +28,14 @@ from .common import compile_or_exit, exit_code, fail_on_option, format_option, l
 @fail_on_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="write the report to this file instead; standard output then shows only the one-line summary")
-def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None) -> None:
-    """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
-    result = compile_or_exit(path)
+@no_cache_option
+def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, no_cache: bool) -> None:
+    """Check a rule project (a directory with qingdan.toml, or one .qd file).
+
+    What parsing made of each file is kept in .qingdan/cache/ in the project and reused while
+    the file is unchanged, so a second check is faster; the answer is always the same.
+    """
+    result = compile_or_exit(path, cache=not no_cache)
     if output:
         lang = lang or result.config.lang
         atomic_write(output, render_report(result, fmt, lang))
