@@ -159,11 +159,10 @@ class ResultCache:
         self.entries = directory / ENTRIES
         self.key = key
         self.fingerprint = fingerprint
-        self.used: set[str] = set()
-        self.stored = 0
+        self.used: set[str] = set()  # the entries of this run's files: never pruned by it
 
     def __getstate__(self) -> dict[str, Any]:  # to a worker process: without this run's bookkeeping
-        return {**self.__dict__, "used": set(), "stored": 0}
+        return {**self.__dict__, "used": set()}
 
     @classmethod
     def open(cls, settings: CacheSettings, project_root: Path | None, parser: str) -> ResultCache | None:
@@ -219,14 +218,17 @@ class ResultCache:
         except Exception:  # authenticated yet unreadable: written by a different build of a class; parse again
             return None
 
-    def store(self, rel: str, text: str, value: Any) -> None:
-        """Keep ``value`` for this file; a failure to write is ignored (the next run parses again)."""
+    @staticmethod
+    def pack(value: Any) -> bytes:
+        """``value`` as the data of an entry (a pickle)."""
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def store(self, rel: str, text: str, packed: bytes) -> None:
+        """Keep ``packed`` (from ``pack``) for this file; a failure to write is ignored (the next run parses again)."""
         name = self.name(rel, text)
         self.used.add(name)
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
-            atomic_write(self.entries / name, FORMAT + self._mac(name, payload) + payload)
-            self.stored += 1
+            atomic_write(self.entries / name, FORMAT + self._mac(name, packed) + packed)
 
     def prune(self, files: int) -> None:
         """Remove entries this run did not use, oldest first, while there are more than ``2 × files + 256``."""

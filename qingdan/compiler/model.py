@@ -54,6 +54,24 @@ class _Model(BaseModel):
     def model_post_init(self, context: Any, /) -> None:
         object.__setattr__(self, "__pydantic_fields_set__", self._all_fields)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the class and the field values: unpickling (the compile cache, worker
+        # processes) then costs one small call per instance instead of pydantic's __setstate__.
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(cls: type[_Model], values: dict[str, Any]) -> _Model:
+    """An instance of ``cls`` with ``values``, as it was pickled (no validation: the values were valid then)."""
+    node = cls.__new__(cls)
+    _set(node, "__dict__", values)
+    _set(node, "__pydantic_fields_set__", cls._all_fields)
+    _set(node, "__pydantic_extra__", None)
+    _set(node, "__pydantic_private__", None)
+    return node
+
+
+_set = object.__setattr__
+
 
 class Node(_Model):
     model_config = ConfigDict(extra="forbid", frozen=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -126,8 +127,37 @@ def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: Compil
         return FileUnit(rel, None, [problem] if problem else [], [], None)
     unit = _process_text(rel, text, config, options)
     if cache is not None:
-        cache.store(rel, text, (unit.diagnostics, unit.waivers, unit.model))
+        cache.store(rel, text, cache.pack((unit.diagnostics, unit.waivers, unit.model)))
     return unit
+
+
+@dataclass
+class PackedUnit:
+    """A FileUnit on its way back from a worker process, its results pickled once: for the way and for the cache."""
+
+    rel: str
+    text: str | None
+    packed: bytes
+    parse_time: float
+    lower_time: float
+
+    def unpack(self) -> FileUnit:
+        diagnostics, waivers, model = pickle.loads(self.packed)  # made by our own worker process
+        return FileUnit(self.rel, self.text, diagnostics, waivers, model, self.parse_time, self.lower_time)
+
+
+def _process_batch_packed(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                          cache: ResultCache | None) -> list[PackedUnit]:
+    """``_process_batch`` in a worker process: the results go back, and into the cache, pickled once."""
+    gc.disable()  # nothing to collect before the process ends
+    out = []
+    for path, rel in batch:
+        unit = _process_file(path, rel, config, options)
+        packed = pickle.dumps((unit.diagnostics, unit.waivers, unit.model), protocol=pickle.HIGHEST_PROTOCOL)
+        if cache is not None and unit.text is not None:
+            cache.store(rel, unit.text, packed)
+        out.append(PackedUnit(rel, unit.text, packed, unit.parse_time, unit.lower_time))
+    return out
 
 
 def _process_text(rel: str, text: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
@@ -176,7 +206,7 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, optio
         filled += _size(f[0])
     try:
         with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_process_batch, batch, config, options, cache) for batch in batches]
+            futures = [pool.submit(_process_batch_packed, batch, config, options, cache) for batch in batches]
             units: list[FileUnit] = []
             for batch, future in zip(reversed(batches), reversed(futures)):
                 if not future.cancel():
@@ -184,7 +214,7 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, optio
                 units.extend(_process_batch(batch, config, options, cache))
             for future in futures:
                 if not future.cancelled():
-                    units.extend(future.result())
+                    units.extend(packed.unpack() for packed in future.result())
     except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
         return _process_batch(files, config, options, cache)
     order = {rel: i for i, (_, rel) in enumerate(files)}
@@ -266,7 +296,7 @@ def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult
                 continue
             units.append(_process_text(rel, text, config, options))
             if cache is not None:
-                cache.store(rel, text, (units[-1].diagnostics, units[-1].waivers, units[-1].model))
+                cache.store(rel, text, cache.pack((units[-1].diagnostics, units[-1].waivers, units[-1].model)))
     result = _link(None, config, diags, units, options)
     result.cached_files = hits
     if config_text is not None:
