@@ -115,10 +115,8 @@ def measure(size: int, rounds: int, workdir: Path, full: bool) -> dict:
         cache_dir = workdir / f"cache-{size}-{r}"
         shutil.rmtree(cache_dir, ignore_errors=True)
         print(f"   round {r + 1}: load average {load():.2f}", flush=True)
-        steps = [("cold", lambda: compile_step(root, None)), ("cold+cache", lambda: compile_step(root, cache_dir)),
-                 ("warm", lambda: compile_step(root, cache_dir))]
-        for name, fn in steps:
-            results[name].append(fn())
+        for name, cache in (("cold", None), ("cold+cache", cache_dir), ("warm", cache_dir)):
+            results[name].append(compile_step(root, cache))
             show(name, results[name][-1])
         edited = edit_one_file(root, 2 * r)
         results["edit"].append(compile_step(root, cache_dir))

@@ -19,14 +19,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qingdan.compiler import CompileOptions, compile
 from qingdan.compiler.cache import ENTRIES, FORMAT, KEY_NAME, PROJECT_CACHE, CacheSettings, ResultCache, settings_from_env
 from qingdan.dsl.parser import parse_recovering
-
-from conftest import EXAMPLES, write_project
 
 DEFECTS = EXAMPLES / "defects"
 

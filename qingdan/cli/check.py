@@ -30,11 +30,7 @@ from .common import (
               help="write the report to this file instead; standard output then shows only the one-line summary")
 @no_cache_option
 def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, no_cache: bool) -> None:
-    """Check a rule project (a directory with qingdan.toml, or one .qd file).
-
-    What parsing made of each file is kept in .qingdan/cache/ in the project and reused while
-    the file is unchanged, so a second check is faster; the answer is always the same.
-    """
+    """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
     result = compile_or_exit(path, cache=not no_cache)
     if output:
         lang = lang or result.config.lang

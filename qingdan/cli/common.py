@@ -67,7 +67,8 @@ def fail_usage(message: str) -> NoReturn:
 
 
 no_cache_option = click.option("--no-cache", is_flag=True,
-                                help="parse every file again instead of reusing the compile cache (.qingdan/cache); same as QINGDAN_CACHE=off")
+                                help="parse every file again instead of reusing what an earlier run made of the unchanged ones "
+                                     "(the compile cache in .qingdan/cache, or in QINGDAN_CACHE); same as QINGDAN_CACHE=off")
 
 
 def compile_or_exit(path: str | Path, *, checks: bool = True, cache: bool = True) -> CompileResult:

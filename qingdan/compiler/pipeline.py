@@ -23,8 +23,9 @@ import pickle
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from ..dsl.parser import parse_recovering
 from . import model as m
@@ -119,6 +120,21 @@ class FileUnit:
     parse_time: float = 0.0
     lower_time: float = 0.0
 
+    def results(self) -> dict[str, Any]:
+        """What parsing and lowering made of the file: every field but its path, text and timings (what the cache keeps)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_RESULTS}
+
+    @classmethod
+    def from_results(cls, rel: str, text: str, results: Any) -> FileUnit | None:
+        """The unit of a file from its ``results()`` (from the cache): None if they do not fit this version."""
+        try:
+            return cls(rel, text, **results)
+        except TypeError:
+            return None
+
+
+_NOT_RESULTS = frozenset({"rel", "text", "parse_time", "lower_time"})
+
 
 def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions,
                   cache: ResultCache | None = None) -> FileUnit:
@@ -127,7 +143,7 @@ def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: Compil
         return FileUnit(rel, None, [problem] if problem else [], [], None)
     unit = _process_text(rel, text, config, options)
     if cache is not None:
-        cache.store(rel, text, cache.pack((unit.diagnostics, unit.waivers, unit.model)))
+        cache.store(rel, text, cache.pack(unit.results()))
     return unit
 
 
@@ -142,8 +158,8 @@ class PackedUnit:
     lower_time: float
 
     def unpack(self) -> FileUnit:
-        diagnostics, waivers, model = pickle.loads(self.packed)  # made by our own worker process
-        return FileUnit(self.rel, self.text, diagnostics, waivers, model, self.parse_time, self.lower_time)
+        results = pickle.loads(self.packed)  # made by our own worker process
+        return FileUnit(self.rel, self.text, **results, parse_time=self.parse_time, lower_time=self.lower_time)
 
 
 def _process_batch_packed(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
@@ -153,7 +169,7 @@ def _process_batch_packed(batch: list[tuple[Path, str]], config: m.ProjectConfig
     out = []
     for path, rel in batch:
         unit = _process_file(path, rel, config, options)
-        packed = pickle.dumps((unit.diagnostics, unit.waivers, unit.model), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickle.dumps(unit.results(), protocol=pickle.HIGHEST_PROTOCOL)
         if cache is not None and unit.text is not None:
             cache.store(rel, unit.text, packed)
         out.append(PackedUnit(rel, unit.text, packed, unit.parse_time, unit.lower_time))
@@ -229,18 +245,19 @@ def _process_cached(files: list[tuple[Path, str]], config: m.ProjectConfig, opti
     """
     found: dict[str, FileUnit] = {}
     todo: list[tuple[Path, str]] = []
+    hits = 0
     for path, rel in files:
         text, problem = read_source(path, rel)
         if text is None:
             found[rel] = FileUnit(rel, None, [problem] if problem else [], [], None)
             continue
         entry = cache.load(rel, text)
-        if entry is None:
+        unit = FileUnit.from_results(rel, text, entry) if entry is not None else None
+        if unit is None:
             todo.append((path, rel))
             continue
-        diagnostics, waivers, model = entry
-        found[rel] = FileUnit(rel, text, diagnostics, waivers, model)
-    hits = len(found)
+        found[rel] = unit
+        hits += 1
     for unit in _process_files(todo, config, options, cache):
         found[unit.rel] = unit
     if todo:
@@ -290,13 +307,14 @@ def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult
         if rel.endswith(".qd"):
             text = raw.replace("\r\n", "\n").replace("\r", "\n")
             entry = cache.load(rel, text) if cache is not None else None
-            if entry is not None:
-                units.append(FileUnit(rel, text, *entry))
+            unit = FileUnit.from_results(rel, text, entry) if entry is not None else None
+            if unit is not None:
+                units.append(unit)
                 hits += 1
                 continue
             units.append(_process_text(rel, text, config, options))
             if cache is not None:
-                cache.store(rel, text, cache.pack((units[-1].diagnostics, units[-1].waivers, units[-1].model)))
+                cache.store(rel, text, cache.pack(units[-1].results()))
     result = _link(None, config, diags, units, options)
     result.cached_files = hits
     if config_text is not None:
