@@ -2,7 +2,7 @@
 
 Usage (with the project installed, e.g. ``pip install -e .`` into .venv):
     .venv/bin/python benchmarks/bench_incremental.py                   # 10,000 matters
-    .venv/bin/python benchmarks/bench_incremental.py --sizes 10000,100000 --rounds 1
+    .venv/bin/python benchmarks/bench_incremental.py --sizes 100000 --steps cold,cold+cache,edit
     .venv/bin/python benchmarks/bench_incremental.py --record          # also update benchmarks/README.md
 
 For each size, benchmarks/synth.py writes a synthetic project to a temporary directory.
@@ -105,7 +105,7 @@ def load() -> float:
         return 0.0
 
 
-def measure(size: int, rounds: int, workdir: Path, full: bool) -> dict:
+def measure(size: int, rounds: int, workdir: Path, steps: set[str]) -> dict:
     root = workdir / f"catalog-{size}"
     print(f"\n== {size:,} matters: generating ...", flush=True)
     counts = synth.write_catalog(root, size, 0)
@@ -116,21 +116,25 @@ def measure(size: int, rounds: int, workdir: Path, full: bool) -> dict:
         shutil.rmtree(cache_dir, ignore_errors=True)
         print(f"   round {r + 1}: load average {load():.2f}", flush=True)
         for name, cache in (("cold", None), ("cold+cache", cache_dir), ("warm", cache_dir)):
-            results[name].append(compile_step(root, cache))
-            show(name, results[name][-1])
+            if name in steps or name == "cold+cache":  # the edits need the cache filled
+                results[name].append(compile_step(root, cache))
+                show(name, results[name][-1])
         edited = edit_one_file(root, 2 * r)
-        results["edit"].append(compile_step(root, cache_dir))
-        show(f"edit ({edited})", results["edit"][-1])
+        if "edit" in steps:
+            results["edit"].append(compile_step(root, cache_dir))
+            show(f"edit ({edited})", results["edit"][-1])
         edit_one_file(root, 2 * r + 1)
-        env = dict(os.environ, QINGDAN_CACHE=str(cache_dir))
-        code, _out, wall, rss, cpu = run([PYTHON, "-c", CONSOLE, "check", str(root)], env=env, capture=False)
-        results["edit cli"].append({"process_wall": wall, "wall": wall, "rss_mb": rss / 1024, "cpu": cpu, "exit": code})
-        show("edit cli", results["edit cli"][-1])
-        if full:
+        if "edit cli" in steps:
+            env = dict(os.environ, QINGDAN_CACHE=str(cache_dir))
+            code, _out, wall, rss, cpu = run([PYTHON, "-c", CONSOLE, "check", str(root)], env=env, capture=False)
+            results["edit cli"].append({"process_wall": wall, "wall": wall, "rss_mb": rss / 1024, "cpu": cpu, "exit": code})
+            show("edit cli", results["edit cli"][-1])
+        if "cold edited" in steps:
             results["cold edited"].append(compile_step(root, None))
             show("cold edited", results["cold edited"][-1])
-            results["cold edited"][-1]["same"] = results["cold edited"][-1]["digest"] == results["edit"][-1]["digest"]
-            print(f"     same answer as the cached run after the edit: {results['cold edited'][-1]['same']}", flush=True)
+            same = results["edit"][-1]["digest"] == results["cold edited"][-1]["digest"] if results["edit"] else None
+            results["cold edited"][-1]["same"] = same
+            print(f"     same answer as the cached run after the edit: {same}", flush=True)
     return {"size": size, "files": counts["files"], "bytes": counts["bytes"], "results": results}
 
 
@@ -148,7 +152,7 @@ def table(figs: list[dict]) -> str:
              "|---:|---:|---|---:|---:|---:|---:|---:|"]
     for fig in figs:
         res = fig["results"]
-        cold = median([f["process_wall"] for f in res["cold"]])
+        cold = median([f["process_wall"] for f in res["cold"]]) if res["cold"] else float("nan")
         for step in STEPS:
             runs = res[step]
             if not runs:
@@ -167,7 +171,7 @@ def ratios(figs: list[dict]) -> list[str]:
         res = fig["results"]
         pairs = [b["process_wall"] / a["process_wall"] for a, b in zip(res["cold"], res["cold+cache"])]
         cpu = [b["cpu"] / a["cpu"] for a, b in zip(res["cold"], res["cold+cache"])]
-        same = [f.get("same") for f in res["cold edited"]]
+        same = [f.get("same") for f in res["cold edited"] if f.get("same") is not None]
         out.append(f"{fig['size']:,} matters: cold with an empty cache / cold without, same round: wall "
                    + ", ".join(f"{p:.3f}" for p in pairs) + "; CPU " + ", ".join(f"{c:.3f}" for c in cpu)
                    + (f"; cached run after the edit answers as a cold one: {all(same)}" if same else ""))
@@ -178,6 +182,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated matter counts (default 10000)")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--steps", default=",".join(STEPS), help="the steps to run (default: all; cold+cache always runs)")
     ap.add_argument("--record", action="store_true", help="write the figures into benchmarks/README.md")
     ap.add_argument("--child", nargs=2, metavar=("ROOT", "CACHE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -186,8 +191,7 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="qingdan-bench-incr-") as tmp:
-        # the cold run of the edited project is skipped above 10,000 matters: it is a cold run again
-        figs = [measure(size, args.rounds, Path(tmp), full=size <= 10_000) for size in sizes]
+        figs = [measure(size, args.rounds, Path(tmp), set(args.steps.split(","))) for size in sizes]
     text = table(figs)
     notes = ratios(figs)
     print("\n" + text + "\n\n" + "\n".join(notes))

@@ -219,18 +219,24 @@ def test_bad_entries_are_ignored_and_rewritten(tmp_path: Path, damage: str) -> N
     assert compile(root, CompileOptions(workers=1, cache=CacheSettings(cache_dir))).cached_files == 2
 
 
-def test_a_key_others_can_read_or_a_foreign_key_is_not_used(tmp_path: Path) -> None:
+def test_a_key_others_can_read_is_replaced(tmp_path: Path) -> None:
     root, cache_dir = _project(tmp_path)
     compile_both(root, cache_dir)
     key = cache_dir / KEY_NAME
     assert key.stat().st_mode & 0o777 == 0o600
-    key.chmod(0o644)  # as a checkout of a repository would make it
-    result = compile(root, CompileOptions(workers=1, cache=CacheSettings(cache_dir)))
-    assert result.cached_files == 0
-    assert not result.has_errors or result.diagnostics  # compiled as usual
-    key.chmod(0o600)
-    key.write_bytes(b"short")
-    assert compile(root, CompileOptions(workers=1, cache=CacheSettings(cache_dir))).cached_files == 0
+    old = key.read_bytes()
+    options = CompileOptions(workers=1, cache=CacheSettings(cache_dir))
+    for spoil in ("chmod", "short"):
+        if spoil == "chmod":
+            key.chmod(0o644)  # as a checkout of a repository would make it
+        else:
+            key.write_bytes(b"short")
+        result = compile(root, options)
+        assert result.cached_files == 0  # the entries made with the key were not used
+        assert canonical(result) == canonical(compile(root, CompileOptions(workers=1)))
+        assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32 and key.read_bytes() != old
+        old = key.read_bytes()
+        assert compile(root, options).cached_files == 2  # rewritten with the new key
 
 
 def test_project_cache_keeps_its_key_outside_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,8 @@ user's cache directory (``$XDG_CACHE_HOME/qingdan/cache-key``, else
 (``CacheSettings(directory=…)``, ``QINGDAN_CACHE``) is trusted like anything else the
 user configures, and holds its own key (``cache-key``, 0600), so that it can be carried
 between CI runs. A key that is not a regular file of 32 bytes owned by this user and
-unreadable by others is not used: then nothing is cached.
+unreadable by others is never used: it is replaced by a new key (which invalidates every
+entry made with the old one); where it cannot be replaced, nothing is cached.
 
 An entry that is truncated, corrupt, of another format, made with another key or stored
 under another name fails the check, is ignored (the file is parsed again) and rewritten.
@@ -128,7 +129,10 @@ def _read_key(path: Path) -> bytes | None:
 
 
 def _load_or_make_key(path: Path) -> bytes | None:
-    """Read the key at ``path``, or create it (0600) if there is none; None when neither works."""
+    """Read the key at ``path``, or make a new one (0600) if there is none or it is not private; None when neither works.
+
+    A new key makes every entry written with the old one invalid: they are parsed again and rewritten.
+    """
     key = _read_key(path)
     if key is not None:
         return key
@@ -141,11 +145,15 @@ def _load_or_make_key(path: Path) -> bytes | None:
         finally:
             os.close(fd)
         try:
-            os.link(tmp, path)  # fails if another run made a key first: then that key is read below
+            if os.path.lexists(path):
+                os.replace(tmp, path)  # a key others could read, or not ours: replaced
+            else:
+                os.link(tmp, path)  # fails if another run made a key meanwhile: then that key is read below
         except FileExistsError:
             pass
         finally:
-            os.unlink(tmp)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     except OSError:
         return None
     return _read_key(path)
