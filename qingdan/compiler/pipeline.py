@@ -230,7 +230,9 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, optio
                 units.extend(_process_batch(batch, config, options, cache))
             for future in futures:
                 if not future.cancelled():
-                    units.extend(packed.unpack() for packed in future.result())
+                    packed_units = future.result()
+                    units.extend(packed.unpack() for packed in packed_units)
+                    packed_units.clear()  # the future keeps the list: let the pickles go now
     except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
         return _process_batch(files, config, options, cache)
     order = {rel: i for i, (_, rel) in enumerate(files)}
@@ -326,6 +328,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
           options: CompileOptions) -> CompileResult:
     """Merge the files, resolve names, build the Catalog, check it, apply severities and waivers."""
     timings: dict[str, float] = {}
+    t_link = time.perf_counter()
     files: dict[str, SourceFile] = {}
     merger = Lowering(config)
     waivers: list[Waiver] = []
@@ -348,6 +351,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
     for table, _ in _TABLES:
         setattr(model, table, dict(sorted(getattr(model, table).items())))
     timings["lower"] = t_lower + time.perf_counter() - t0
+    timings["merge+resolve"] = time.perf_counter() - t_link
     catalog = Catalog(model, root)
     if options.checks:
         t0 = time.perf_counter()
