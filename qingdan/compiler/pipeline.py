@@ -4,7 +4,9 @@ The passes, in order (each a small function of this module or of its own module)
 
 1. sources: find the project and read its files (``sources``), read ``qingdan.toml`` (``config``);
 2. per file, on all cores for large projects: parse (``dsl.parser``), collect waivers
-   (``waivers``), lower the syntax tree to model nodes (``lower``);
+   (``waivers``), lower the syntax tree to model nodes (``lower``); with a compile cache
+   (``CompileOptions.cache``, ``cache.py``), a file unchanged since a run that stored it
+   is taken from the cache instead;
 3. merge the files' declarations and resolve references across files (``resolve``);
 4. freeze the result into a ``Catalog`` (``catalog``);
 5. run every semantic check (``checks``) on the Catalog;
