@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -12,6 +15,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+# The commands the tests run keep their compile cache here, never in the repository's examples.
+if "QINGDAN_CACHE" not in os.environ:
+    os.environ["QINGDAN_CACHE"] = _TEST_CACHE = tempfile.mkdtemp(prefix="qingdan-test-cache-")
+    atexit.register(shutil.rmtree, _TEST_CACHE, True)
 
 
 def shared_dir() -> Path | None:

@@ -10,7 +10,17 @@ import click
 from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import as_of_option, compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
+from .common import (
+    as_of_option,
+    compile_or_exit,
+    exit_code,
+    fail_on_option,
+    format_option,
+    lang_option,
+    no_cache_option,
+    render_report,
+    report,
+)
 
 
 @click.command("check")
@@ -21,9 +31,11 @@ from .common import as_of_option, compile_or_exit, exit_code, fail_on_option, fo
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="write the report to this file instead; standard output then shows only the one-line summary")
 @as_of_option
-def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, as_of: date | None) -> None:
+@no_cache_option
+def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, as_of: date | None,
+                  no_cache: bool) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
-    result = compile_or_exit(path, as_of=as_of)
+    result = compile_or_exit(path, as_of=as_of, cache=not no_cache)
     if output:
         lang = lang or result.config.lang
         atomic_write(output, render_report(result, fmt, lang))

@@ -6,8 +6,10 @@ Exit codes: 0 clean, 1 findings at or above the fail level (or a failed build/te
 ``CliContext`` carries what the entry point decides for the whole process (click's
 ``ctx.obj``): only the console script sets ``short_lived``, so that compiling freezes
 the compiled objects out of the garbage collector (see ``qingdan.cli.console_main``).
-The ``QINGDAN_WORKERS`` and ``QINGDAN_PARSER`` environment variables are read here and
-nowhere else: the library takes ``CompileOptions``.
+The ``QINGDAN_WORKERS``, ``QINGDAN_PARSER`` and ``QINGDAN_CACHE`` environment variables are
+read here and nowhere else: the library takes ``CompileOptions``. The compile cache is on
+for every command unless ``QINGDAN_CACHE=off`` (or ``check --no-cache``); ``QINGDAN_CACHE``
+may also name the directory to keep it in.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 import click
 
 from ..compiler import CompileOptions, CompileResult, UsageError, compile
+from ..compiler.cache import settings_from_env
 from ..compiler.diagnostics import Severity
 from ..compiler.report import FORMATS, render, render_text
 from ..compiler.text import say
@@ -67,11 +70,14 @@ class CliContext:
 
     short_lived: bool = False  # the console script: the process ends right after the command
 
-    def compile_options(self, checks: bool = True, as_of: _date | None = None) -> CompileOptions:
-        """How the commands compile: ``checks`` or not, the as-of date, and what the process and the environment ask for."""
+    def compile_options(self, checks: bool = True, as_of: _date | None = None, cache: bool = True) -> CompileOptions:
+        """How the commands compile: ``checks`` or not, the as-of date, the cache or not, and what the process
+        and the environment ask for."""
         workers = 1 if os.environ.get("QINGDAN_WORKERS") == "1" else None
         parser = "lark" if os.environ.get("QINGDAN_PARSER") == "lark" else "fast"
-        return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived, as_of=as_of)
+        settings = settings_from_env(os.environ.get("QINGDAN_CACHE")) if cache else None
+        return CompileOptions(checks=checks, workers=workers, parser=parser, freeze_gc=self.short_lived, as_of=as_of,
+                              cache=settings)
 
 
 def cli_context() -> CliContext:
@@ -87,10 +93,16 @@ def fail_usage(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def compile_or_exit(path: str | Path, *, checks: bool = True, as_of: _date | None = None) -> CompileResult:
-    """Compile the project at ``path`` (what is in force on ``as_of``, else on its date); exit 2 when there is no such project or no rule file."""
+no_cache_option = click.option("--no-cache", is_flag=True,
+                                help="parse every file again instead of reusing what an earlier run made of the unchanged ones "
+                                     "(the compile cache in .qingdan/cache, or in QINGDAN_CACHE); same as QINGDAN_CACHE=off")
+
+
+def compile_or_exit(path: str | Path, *, checks: bool = True, as_of: _date | None = None, cache: bool = True) -> CompileResult:
+    """Compile the project at ``path`` (what is in force on ``as_of``, else on its date); exit 2 when there is no
+    such project or no rule file."""
     try:
-        result = compile(path, cli_context().compile_options(checks, as_of))
+        result = compile(path, cli_context().compile_options(checks, as_of, cache))
     except UsageError as e:
         fail_usage(str(e))
     if not result.files and not result.diagnostics:

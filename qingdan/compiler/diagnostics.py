@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..dsl.spelling import did_you_mean, edit_distance
 from .text import Text, did_you_mean_suffix
@@ -44,6 +44,10 @@ class Loc(NamedTuple):
 
     def sort_key(self) -> tuple[str, int, int]:
         return (self.file, self.line, self.col)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by tuple.__new__ itself, not by a Python-level __new__: there are millions.
+        return (tuple.__new__, (Loc, tuple(self)))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ The passes, in order (each a small function of this module or of its own module)
 
 1. sources: find the project and read its files (``sources``), read ``qingdan.toml`` (``config``);
 2. per file, on all cores for large projects: parse (``dsl.parser``), collect waivers
-   (``waivers``), lower the syntax tree to model nodes (``lower``);
+   (``waivers``), lower the syntax tree to model nodes (``lower``); with a compile cache
+   (``CompileOptions.cache``, ``cache.py``), a file unchanged since a run that stored it
+   is taken from the cache instead;
 3. merge the files' declarations and resolve references across files (``resolve``);
 4. keep what is in force on the as-of date (``effective``) and freeze the result into a
    ``Catalog`` (``catalog``);
@@ -21,16 +23,19 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..dsl.parser import parse_recovering
 from . import model as m
 from .attachments import check_files
+from .cache import CacheSettings, ResultCache
 from .catalog import Catalog
 from .checks import run_checks
 from .config import load_config, read_config_text
@@ -60,6 +65,9 @@ class CompileOptions:
     # The date whose declarations are in force (``effective.py``); None: the project's
     # ``[project] date``, and without one, no date selects anything.
     as_of: date | None = None
+    # Keep each file's parse and lowering on disk and reuse it while the file is unchanged
+    # (``cache.py``). None: no cache (the library's default; the command line turns it on).
+    cache: CacheSettings | None = None
 
 
 @dataclass
@@ -72,6 +80,7 @@ class CompileResult:
     files: dict[str, SourceFile] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     config_file: SourceFile | None = None  # qingdan.toml, so that a report can show the line of a config error
+    cached_files: int = 0  # rule files whose parse and lowering came from the compile cache
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -123,12 +132,60 @@ class FileUnit:
     lower_time: float = 0.0
     syntax_errors: bool = False  # the parser could not read all of it: its tree is a guess
 
+    def results(self) -> dict[str, Any]:
+        """What parsing and lowering made of the file: every field but its path, text and timings (what the cache keeps)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_RESULTS}
 
-def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
+    @classmethod
+    def from_results(cls, rel: str, text: str, results: Any) -> FileUnit | None:
+        """The unit of a file from its ``results()`` (from the cache): None if they do not fit this version."""
+        try:
+            return cls(rel, text, **results)
+        except TypeError:
+            return None
+
+
+_NOT_RESULTS = frozenset({"rel", "text", "parse_time", "lower_time"})
+
+
+def _process_file(path: Path, rel: str, config: m.ProjectConfig, options: CompileOptions,
+                  cache: ResultCache | None = None) -> FileUnit:
     text, problem = read_source(path, rel)
     if text is None:
         return FileUnit(rel, None, [problem] if problem else [], [], None)
-    return _process_text(rel, text, config, options)
+    unit = _process_text(rel, text, config, options)
+    if cache is not None:
+        cache.store(rel, text, cache.pack(unit.results()))
+    return unit
+
+
+@dataclass
+class PackedUnit:
+    """A FileUnit on its way back from a worker process, its results pickled once: for the way and for the cache."""
+
+    rel: str
+    text: str | None
+    packed: bytes
+    parse_time: float
+    lower_time: float
+
+    def unpack(self) -> FileUnit:
+        results = pickle.loads(self.packed)  # made by our own worker process
+        return FileUnit(self.rel, self.text, **results, parse_time=self.parse_time, lower_time=self.lower_time)
+
+
+def _process_batch_packed(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                          cache: ResultCache | None) -> list[PackedUnit]:
+    """``_process_batch`` in a worker process: the results go back, and into the cache, pickled once."""
+    gc.disable()  # nothing to collect before the process ends
+    out = []
+    for path, rel in batch:
+        unit = _process_file(path, rel, config, options)
+        packed = pickle.dumps(unit.results(), protocol=pickle.HIGHEST_PROTOCOL)
+        if cache is not None and unit.text is not None:
+            cache.store(rel, unit.text, packed)
+        out.append(PackedUnit(rel, unit.text, packed, unit.parse_time, unit.lower_time))
+    return out
 
 
 def _process_text(rel: str, text: str, config: m.ProjectConfig, options: CompileOptions) -> FileUnit:
@@ -149,17 +206,19 @@ def _process_text(rel: str, text: str, config: m.ProjectConfig, options: Compile
     return FileUnit(rel, text, diags, waivers, lowering.catalog, t1 - t0, time.perf_counter() - t1, bool(problems))
 
 
-def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+def _process_batch(batch: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                   cache: ResultCache | None = None) -> list[FileUnit]:
     gc.disable()  # in a worker process: nothing to collect before it ends
-    return [_process_file(p, rel, config, options) for p, rel in batch]
+    return [_process_file(p, rel, config, options, cache) for p, rel in batch]
 
 
-def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions) -> list[FileUnit]:
+def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                   cache: ResultCache | None = None) -> list[FileUnit]:
     """Parse and lower every file, on all cores when the project is large."""
     workers = min(options.workers or os.cpu_count() or 1, 8, len(files))
     total = sum(_size(p) for p, _ in files)
     if workers < 2 or (options.workers is None and total < PARALLEL_MIN_BYTES):
-        return _process_batch(files, config, options)
+        return _process_batch(files, config, options, cache)
 
     # Work stealing: the files go out to the worker processes in small batches, in order;
     # meanwhile this process takes batches from the far end of the queue and does them
@@ -178,19 +237,49 @@ def _process_files(files: list[tuple[Path, str]], config: m.ProjectConfig, optio
         filled += _size(f[0])
     try:
         with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_process_batch, batch, config, options) for batch in batches]
+            futures = [pool.submit(_process_batch_packed, batch, config, options, cache) for batch in batches]
             units: list[FileUnit] = []
             for batch, future in zip(reversed(batches), reversed(futures)):
                 if not future.cancel():
                     break  # a worker has it, and every batch before it
-                units.extend(_process_batch(batch, config, options))
+                units.extend(_process_batch(batch, config, options, cache))
             for future in futures:
                 if not future.cancelled():
-                    units.extend(future.result())
+                    packed_units = future.result()
+                    units.extend(packed.unpack() for packed in packed_units)
+                    packed_units.clear()  # the future keeps the list: let the pickles go now
     except (OSError, RuntimeError):  # no fork or no processes here: do it in this process
-        return _process_batch(files, config, options)
+        return _process_batch(files, config, options, cache)
     order = {rel: i for i, (_, rel) in enumerate(files)}
     return sorted(units, key=lambda u: order[u.rel])
+
+
+def _process_cached(files: list[tuple[Path, str]], config: m.ProjectConfig, options: CompileOptions,
+                    cache: ResultCache) -> tuple[list[FileUnit], int]:
+    """Every file's unit: from the cache where the file is unchanged, else parsed and lowered (and stored).
+
+    Returns the units in the order of ``files`` and how many came from the cache.
+    """
+    found: dict[str, FileUnit] = {}
+    todo: list[tuple[Path, str]] = []
+    hits = 0
+    for path, rel in files:
+        text, problem = read_source(path, rel)
+        if text is None:
+            found[rel] = FileUnit(rel, None, [problem] if problem else [], [], None)
+            continue
+        entry = cache.load(rel, text)
+        unit = FileUnit.from_results(rel, text, entry) if entry is not None else None
+        if unit is None:
+            todo.append((path, rel))
+            continue
+        found[rel] = unit
+        hits += 1
+    for unit in _process_files(todo, config, options, cache):
+        found[unit.rel] = unit
+    if todo:
+        cache.prune(len(files))
+    return [found[rel] for _, rel in files], hits
 
 
 def _size(path: Path) -> int:
@@ -209,10 +298,16 @@ def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
     config, diags, config_text = load_config(cfg_path)
     rels = [(p, p.relative_to(root).as_posix() if p != root else p.name) for p in files]
     t0 = time.perf_counter()
-    units = _process_files(rels, config, options)
+    cache = ResultCache.open(options.cache, root, options.parser) if options.cache is not None else None
+    hits = 0
+    if cache is None:
+        units = _process_files(rels, config, options)
+    else:
+        units, hits = _process_cached(rels, config, options, cache)
     wall = time.perf_counter() - t0
     result = _link(root, config, diags, units, options)
     result.timings["parse+lower (wall)"] = wall
+    result.cached_files = hits
     if config_text is not None:
         result.config_file = SourceFile(CONFIG_NAME, config_text)
     return result
@@ -221,10 +316,28 @@ def _compile_path(path: Path, options: CompileOptions) -> CompileResult:
 def _compile_sources(sources: Sources, options: CompileOptions) -> CompileResult:
     config_text = sources.get(CONFIG_NAME)
     config, diags = read_config_text(config_text) if config_text is not None else (m.ProjectConfig(), [])
-    units = [_process_text(rel, text.replace("\r\n", "\n").replace("\r", "\n"), config, options)
-             if (too_large := text_too_large(rel, text)) is None else FileUnit(rel, None, [too_large], [], None)
-             for rel, text in sorted(sources.items()) if rel.endswith(".qd")]
+    # Sources held in memory have no project directory: they are cached only in a directory named in the options.
+    cache = ResultCache.open(options.cache, None, options.parser) if options.cache is not None else None
+    units: list[FileUnit] = []
+    hits = 0
+    for rel, raw in sorted(sources.items()):
+        if rel.endswith(".qd"):
+            too_large = text_too_large(rel, raw)
+            if too_large is not None:
+                units.append(FileUnit(rel, None, [too_large], [], None))
+                continue
+            text = raw.replace("\r\n", "\n").replace("\r", "\n")
+            entry = cache.load(rel, text) if cache is not None else None
+            unit = FileUnit.from_results(rel, text, entry) if entry is not None else None
+            if unit is not None:
+                units.append(unit)
+                hits += 1
+                continue
+            units.append(_process_text(rel, text, config, options))
+            if cache is not None:
+                cache.store(rel, text, cache.pack(units[-1].results()))
     result = _link(None, config, diags, units, options)
+    result.cached_files = hits
     if config_text is not None:
         result.config_file = SourceFile(CONFIG_NAME, config_text.replace("\r\n", "\n"))
     return result
@@ -234,6 +347,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
           options: CompileOptions) -> CompileResult:
     """Merge the files, resolve names, build the Catalog, check it, apply severities and waivers."""
     timings: dict[str, float] = {}
+    t_link = time.perf_counter()
     files: dict[str, SourceFile] = {}
     merger = Lowering(config)
     waivers: list[Waiver] = []
@@ -257,6 +371,7 @@ def _link(root: Path | None, config: m.ProjectConfig, diags: list[Diagnostic], u
     for table, _ in _TABLES:
         setattr(model, table, dict(sorted(getattr(model, table).items())))
     timings["lower"] = t_lower + time.perf_counter() - t0
+    timings["merge+resolve"] = time.perf_counter() - t_link
     as_of = options.as_of or project_as_of(config)
     in_force, left_out = split_in_force(model, as_of)
     catalog = Catalog(in_force, root, as_of=as_of, left_out=left_out)
