@@ -9,6 +9,7 @@ Formatting is idempotent and the formatted text compiles to the same model.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 
@@ -39,6 +40,9 @@ _FIELD_ENUM = {
     ("limits", "statutory"): "limit",
     ("limits", "promised"): "limit",
 }
+
+
+_WAIVER_START = re.compile(r"#\s*(?:豁免|waive)\b")  # as compiler/waivers.py reads a waiver
 
 
 class FormatError(Exception):
@@ -127,11 +131,22 @@ class _Printer:
             self.last_line = c.line
         return bool(taken)
 
-    @staticmethod
-    def with_trailing(text: str, comments: list[ast.Comment]) -> str:
+    def append_with_trailing(self, indent: str, text: str, comments: list[ast.Comment]) -> None:
+        """``text`` as one line, ending in one of ``comments``; the others go on lines of their own above it.
+
+        A statement written over several lines may carry a comment on each; printed on one
+        line, two comments would merge into one (a waiver among them would stop being one).
+        A waiver is kept closest to the statement: trailing, else directly above, where a
+        waiver standing alone also covers the next line.
+        """
         if not comments:
-            return text
-        return text + "  " + "  ".join(c.text for c in comments)
+            self.lines.append(indent + text)
+            return
+        waivers = [c for c in comments if _WAIVER_START.match(c.text)]
+        last = waivers[-1] if waivers else comments[-1]
+        above = [c for c in comments if c is not last and c not in waivers] + [c for c in waivers if c is not last]
+        self.lines.extend(indent + c.text for c in above)
+        self.lines.append(indent + text + "  " + last.text)
 
     # ------------------------------------------------------------ values
     def value(self, v: ast.Value, enum: str | None = None) -> str:
@@ -219,7 +234,7 @@ class _Printer:
         if isinstance(m, ast.Field):
             text = self.field_text(m, parent)
             trailing = self.take_trailing_on(m.span.line, m.span.end_line)
-            self.lines.append(indent + self.with_trailing(text, trailing))
+            self.append_with_trailing(indent, text, trailing)
             self.last_line = m.span.end_line
             return
         kind = self.kind_canon(m, parent)
@@ -229,27 +244,27 @@ class _Printer:
                 enum = "fact_type" if kind == "fact" else None
                 text += ": " + self.values(m.values, enum)
             trailing = self.take_trailing_on(m.span.line, m.span.end_line)
-            self.lines.append(indent + self.with_trailing(text, trailing))
+            self.append_with_trailing(indent, text, trailing)
             self.last_line = m.span.end_line
             return
         if parent is not None:
             short = self.one_line(m, kind, indent)
             if short is not None:
                 trailing = self.take_trailing_on(m.span.line, m.span.end_line)
-                self.lines.append(indent + self.with_trailing(short, trailing))
+                self.append_with_trailing(indent, short, trailing)
                 self.last_line = m.span.end_line
                 return
         open_line = m.body_span.line if m.body_span else m.span.line
         trailing = self.take_trailing_on(m.span.line, open_line)
         if not m.body and not self.has_comments_within(m.span):
-            self.lines.append(indent + self.with_trailing(self.header(m, kind) + " {}", trailing + self.take_trailing_on(m.span.end_line, m.span.end_line)))
+            self.append_with_trailing(indent, self.header(m, kind) + " {}", trailing + self.take_trailing_on(m.span.end_line, m.span.end_line))
             self.last_line = m.span.end_line
             return
-        self.lines.append(indent + self.with_trailing(self.header(m, kind) + " {", trailing))
+        self.append_with_trailing(indent, self.header(m, kind) + " {", trailing)
         self.last_line = open_line
         self.body(m.body, kind, indent + INDENT, m.span.end_line)
         closing = self.take_trailing_on(m.span.end_line, m.span.end_line)
-        self.lines.append(indent + self.with_trailing("}", closing))
+        self.append_with_trailing(indent, "}", closing)
         self.last_line = m.span.end_line
 
     def body(self, members: list[ast.Field | ast.Block], kind: str | None, indent: str, end_line: int) -> None:
