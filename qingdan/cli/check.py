@@ -9,7 +9,7 @@ import click
 from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
+from .common import add_target_findings, compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
 
 
 @click.command("check")
@@ -19,9 +19,13 @@ from .common import compile_or_exit, exit_code, fail_on_option, format_option, l
 @fail_on_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="write the report to this file instead; standard output then shows only the one-line summary")
-def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None) -> None:
+@click.option("--targets", "targets", is_flag=True,
+              help="also measure the [targets] of qingdan.toml against their baseline revision (reform-target-missed)")
+def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, targets: bool) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
     result = compile_or_exit(path)
+    if targets:
+        add_target_findings(result)
     if output:
         lang = lang or result.config.lang
         atomic_write(output, render_report(result, fmt, lang))
