@@ -371,7 +371,7 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     """Every change from ``old`` to ``new``."""
     changes: list[EntityChange] = []
     pairs_by_table: dict[str, dict[str, str]] = {}
-    changed_matters: set[str] = set()
+    changed_matters: set[str] = set()  # ids (old and new) of matters added, removed or changed
     for table in TABLES:
         o_items, n_items = _table(old, table), _table(new, table)
         code = (lambda x: getattr(x, "code", None)) if table in ("power", "matter", "negative") else (lambda x: None)
@@ -396,22 +396,25 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
                 parts, order = _matter_parts(o, n, old, new)
                 fields += order
             elif table == "journey":
-                members_old = set(o.matters)
-                mapped = {pairs_by_table["matter"].get(x, f"\0{x}") for x in members_old}
-                gone = [x for x in o.matters if pairs_by_table["matter"].get(x) not in set(n.matters)]
-                came = [x for x in n.matters if x not in mapped]
+                # a member is the matter it is matched with, else the name as written (a matter removed or unknown)
+                paired_new = set(pairs_by_table["matter"].values())
+                old_keys = {x: ("matter", pairs_by_table["matter"][x]) if x in pairs_by_table["matter"] else ("name", x) for x in o.matters}
+                new_keys = {x: ("matter", x) if x in paired_new else ("name", x) for x in n.matters}
+                gone = [x for x in o.matters if old_keys[x] not in set(new_keys.values())]
+                came = [x for x in n.matters if new_keys[x] not in set(old_keys.values())]
                 parts = [PartChange("member", "removed", x, old.matters[x].name if x in old.matters else x) for x in gone]
                 parts += [PartChange("member", "added", x, new.matters[x].name if x in new.matters else x) for x in came]
-                if parts or fields or any(x in changed_matters for x in n.matters):
+                if parts or fields or any(x in changed_matters for x in (*o.matters, *n.matters)):
                     fields += _fields(_merged_materials(old, oid), _merged_materials(new, nid))
             if fields or parts:
                 dept = _department_of(table, n, new) or _department_of(table, o, old)
                 changes.append(EntityChange(table, "changed", oid, nid, _name(table, o, old), _name(table, n, new),
                                             code(n) or code(o), dept, tuple(fields), tuple(parts)))
                 if table == "matter":
-                    changed_matters.add(nid)
-        if table == "matter":
+                    changed_matters.update((oid, nid))
+        if table == "matter":  # the matters a journey's merged materials may depend on, by their ids on either side
             changed_matters.update(added)
+            changed_matters.update(removed)
     return CatalogDiff(tuple(sorted(changes, key=_order)), pairs_by_table)
 
 
