@@ -63,6 +63,13 @@ def test_a_matter_changed_only_in_an_earlier_version_links_there(tmp_path):
     project = reform_repository(tmp_path)
     log = change_log(compile(project).catalog)
     assert [(s.before, s.after) for s in log.steps] == [("v2025.1", "v2025.2"), ("v2025.2", "v2026.1")]
+    (project / "site-src").mkdir()
+    (project / "site-src" / "index.md").write_text("built here, not a rule file", encoding="utf-8")
+    assert change_log(compile(project).catalog).published == "v2026.1"  # an output in the project is no change
+    (project / "extra.qd").write_text('部门 新部门 "新部门" { 层级: 市 }\n', encoding="utf-8")
+    log = change_log(compile(project).catalog)
+    assert (log.published, log.previous) == ("2026.1（工作区）", "v2026.1")  # a new rule file is
+    (project / "extra.qd").unlink()
     git(project.parent, "tag", "v2026.2")  # nothing changed since v2026.1
     log = change_log(compile(project).catalog)
     assert (log.published, log.previous) == ("v2026.2", "v2026.1")
@@ -73,12 +80,14 @@ def test_a_matter_changed_only_in_an_earlier_version_links_there(tmp_path):
 def test_without_git_or_tags_the_page_says_why(tmp_path):
     project = write_project(tmp_path / "p", {"a.qd": '部门 甲 "甲部门" { 层级: 市 }\n'})
     log = change_log(compile(project).catalog)
-    assert log.problem is not None and "git" in log.problem.zh
+    assert log.problem is not None and "git" in log.problem.zh and "标签" in log.problem.zh
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "first")
+    assert change_log(compile(project).catalog).problem == log.problem  # the same page wherever the rules are
+    git(project, "tag", "v1")
     log = change_log(compile(project).catalog)
-    assert log.problem is not None and "标签" in log.problem.zh
+    assert log.problem is None and (log.published, log.previous) == ("v1", None) and log.report is None
 
 
 @pytest.mark.browser

@@ -24,6 +24,12 @@ from .report import DiffReport, compare
 from .revisions import ChangesError, DiffOptions, Repository, SideSpec, compile_side
 
 MAX_VERSIONS = 12  # the newest tagged versions the change log compiles and charts
+NO_HISTORY = Text(
+    "还没有版本历史：项目不在 git 仓库中，或者仓库中还没有版本标签。用 git 管理规则文件、给每个发布的版本打上标签（如 git tag v2026.1），"
+    "这里就会列出与上一版本相比的变更和各版本的改革指标",
+    "no version history yet: the project is not in a git repository, or the repository has no version tag. Keep the rule "
+    "files in git and tag each published version (such as git tag v2026.1), and this page lists what changed since the "
+    "previous version and the reform indicators of every version")
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,10 @@ def change_log(catalog: Catalog, root: Path | None = None, options: DiffOptions 
     if root is None:
         return ChangeLog(Text("目录不是从项目目录编译的，没有版本历史", "the catalog was not compiled from a project directory: no history"))
     repo = Repository.of(root)
-    if repo is None:
-        return ChangeLog(Text("项目不在 git 仓库中（或没有安装 git），没有版本历史：用 git 管理规则文件并给发布的版本打标签，这里就会列出每次的变更",
-                              "the project is not in a git repository (or git is not installed): keep the rule files in git and "
-                              "tag each published version, and this page lists what each one changed"))
-    tags = repo.tags()
-    if not tags:
-        return ChangeLog(Text("仓库中还没有版本标签（git tag）：给发布的版本打上标签（如 v2026.1），这里就会列出与上一版本相比的变更",
-                              "the repository has no version tag yet (git tag): tag each published version (such as v2026.1), "
-                              "and this page lists what changed since the previous one"))
+    tags = repo.tags() if repo is not None else []
+    if repo is None or not tags:
+        # one message for both cases, so that the same rules build the same site wherever they are copied
+        return ChangeLog(NO_HISTORY)
     published_is_tag = tags[-1][1] == repo.head() and repo.clean()
     label = tags[-1][0] if published_is_tag else (f"{catalog.config.version}（工作区）" if catalog.config.version else "工作区")
     older = tags[:-1] if published_is_tag else tags

@@ -138,8 +138,12 @@ class Repository:
         return self.commit("HEAD")
 
     def clean(self) -> bool:
-        """Whether the project's files in the work tree are those of HEAD (nothing changed, nothing new)."""
-        r = _git(self.top, "status", "--porcelain", "--untracked-files=normal", "--", self.prefix or ".")
+        """Whether the project's rule files and qingdan.toml in the work tree are those of HEAD (none changed, none new).
+
+        Other files (a site built into the project, notes) do not count: they do not change the catalog.
+        """
+        r = _git(self.top / self.prefix if self.prefix else self.top, "status", "--porcelain", "--untracked-files=all",
+                 "--", "*.qd", CONFIG_NAME)
         return r.returncode == 0 and not r.stdout.strip()
 
     def export(self, commit: str, dest: Path) -> Path:

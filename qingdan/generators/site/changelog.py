@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ...changes.history import ChangeLog
 from ...changes.report import (
+    FIELD_WORDS,
     STATUS_WORDS,
     change_lines,
     department_name,
@@ -99,19 +100,19 @@ def write_changelog(site: SiteWriter, log: ChangeLog) -> None:
             entries = []
             for c in groups[did]:
                 head, *details = change_lines(c, "zh")
-                linked = c.table == "matter" and c.kind != "removed" and c.new_id in site.mslugs
+                slug = site.mslugs.get(c.new_id or "") if c.table == "matter" and c.kind != "removed" else None
                 entries.append({"head": head[2:], "details": details,
-                                "anchor": Markup(f'<span id="{anchor(last, site.mslugs[c.new_id])}"></span>') if linked else Markup(""),
-                                "link": site.link(PAGE, f"matters/{site.mslugs[c.new_id]}.md") if linked else None})
+                                "anchor": Markup(f'<span id="{anchor(last, slug)}"></span>') if slug else Markup(""),
+                                "link": site.link(PAGE, f"matters/{slug}.md") if slug else None})
             view["departments"].append({"name": department_name(r, did, "zh"), "changes": entries})
     for k, step in list(enumerate(log.steps))[:-1][::-1]:
         items = []
         for x in step.matters:
-            linked = x.current_id is not None and x.current_id in site.mslugs
-            what = "、".join(PART_ZH.get(w, w) for w in x.what[:6])
+            slug = site.mslugs.get(x.current_id or "")
+            what = "、".join(PART_ZH.get(w) or FIELD_WORDS.get(w, (w, w))[0] for w in x.what[:6])
             items.append({"text": f"{KIND_ZH[x.kind]}事项“{x.name}”" + (f"：{what}" if what else ""),
-                          "anchor": Markup(f'<span id="{anchor(k, site.mslugs[x.current_id])}"></span>') if linked else Markup(""),
-                          "link": site.link(PAGE, f"matters/{site.mslugs[x.current_id]}.md") if linked else None})
+                          "anchor": Markup(f'<span id="{anchor(k, slug)}"></span>') if slug else Markup(""),
+                          "link": site.link(PAGE, f"matters/{slug}.md") if slug else None})
         view["earlier"].append({"before": step.before, "after": step.after, "matters": items, "changes": step.changes})
     site.page(PAGE, "changelog.md.j2", **view)
 
