@@ -225,3 +225,19 @@ def test_unknown_or_hostile_revision_names_are_refused(project):
     for name in ("--output=/tmp/x", "nope", "v2025.1\nHEAD"):
         with pytest.raises(ChangesError):
             resolve_side(name, project)
+
+
+def test_untrusted_names_stay_text_in_the_comment_and_the_terminal():
+    from qingdan.changes.report import compare
+    from qingdan.compiler import compile
+
+    toml = '[project]\nname = "测试"\nlevel = "市"\n'
+    dept = '部门 甲 "甲部门" { 层级: 市 }\n'
+    old = compile({"qingdan.toml": toml, "a.qd": dept + '事项 x "旧名" { 部门: 甲 }\n'}).catalog
+    hostile = '<img src=x onerror=alert(1)> | @org/team **粗** [链接](http://x) \\u001b[31m'
+    new = compile({"qingdan.toml": toml, "a.qd": dept + f'事项 x "{hostile}" {{ 部门: 甲 }}\n'}).catalog
+    r = compare(old, new, "a", "b")
+    md = render_markdown(r, "zh")
+    assert "<img" not in md and "&lt;img" in md
+    assert "@org" not in md and "\\|" in md and "\\*\\*粗\\*\\*" in md and "\\[链接\\]" in md
+    assert "\x1b" not in render_text(r, "zh") and "\\u001b" in render_text(r, "zh")
