@@ -16,6 +16,7 @@ from .. import __version__
 from .build import build_command
 from .check import check_command
 from .common import CliContext
+from .diff import diff_command
 from .eval import eval_command
 from .explain import explain_command
 from .fmt import fmt_command
@@ -38,6 +39,7 @@ COMMANDS: tuple[click.Command, ...] = (
     graph_command,
     build_command,
     site_command,
+    diff_command,
     import_group,
     lsp_command,
 )

@@ -11,6 +11,7 @@ from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
 from .common import (
+    add_target_findings,
     as_of_option,
     compile_or_exit,
     exit_code,
@@ -32,10 +33,14 @@ from .common import (
               help="write the report to this file instead; standard output then shows only the one-line summary")
 @as_of_option
 @no_cache_option
+@click.option("--targets", "targets", is_flag=True,
+              help="also measure the [targets] of qingdan.toml against their baseline revision (reform-target-missed)")
 def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, as_of: date | None,
-                  no_cache: bool) -> None:
+                  no_cache: bool, targets: bool) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
     result = compile_or_exit(path, as_of=as_of, cache=not no_cache)
+    if targets:
+        add_target_findings(result)
     if output:
         lang = lang or result.config.lang
         atomic_write(output, render_report(result, fmt, lang))

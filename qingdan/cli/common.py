@@ -110,6 +110,20 @@ def compile_or_exit(path: str | Path, *, checks: bool = True, as_of: _date | Non
     return result
 
 
+def add_target_findings(result: CompileResult) -> None:
+    """``check --targets``: add the ``reform-target-missed`` findings of the project's [targets]; exit 2 without any."""
+    from ..changes.compare import target_findings  # imported on use: the comparison is not needed by a plain check
+    from ..changes.revisions import DiffOptions
+
+    if not result.config.targets:
+        if not result.has_errors:  # a broken [targets] table is already a config error
+            fail_usage("qingdan.toml 没有 [targets]：--targets 需要改革目标和基准版本，见 docs/indicators.md"
+                       " / qingdan.toml has no [targets]: --targets needs the reform targets and their baseline, see docs/indicators.md")
+        return
+    found = target_findings(result, DiffOptions(compile=cli_context().compile_options(checks=False)))
+    result.diagnostics = sorted([*result.diagnostics, *found], key=lambda d: d.sort_key())
+
+
 def compile_structure_or_exit(path: str | Path, lang: str | None, as_of: _date | None = None) -> CompileResult:
     """Compile without the semantic checks; exit 1 with the errors if the rules have any."""
     result = compile_or_exit(path, checks=False, as_of=as_of)

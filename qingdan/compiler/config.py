@@ -27,6 +27,7 @@ from ..dsl.keywords import ENUMS, lookup
 from . import model as m
 from .diagnostics import RULES, Diagnostic, Loc, diag, did_you_mean
 from .sources import CONFIG_NAME, read_project_bytes
+from .targets import Target, indicator_named, indicator_words, parse_threshold
 from .waivers import rule_of
 
 
@@ -39,6 +40,7 @@ _CONFIG_KEYS: dict[str, set[str] | None] = {
     "checks": None,  # rule names or codes, plus code-pattern
     "materials": {"synonyms"},
     "calendar": {"holidays"},
+    "targets": None,  # baseline, plus indicators (by name or key) and thresholds
 }
 
 SITE_URL_EXAMPLE = "https://rules.example.gov.cn/catalog"
@@ -370,6 +372,8 @@ class _Reader:
             for key, v in value.items():
                 if section == "checks":
                     self.check_setting(key, v)
+                elif section == "targets":
+                    self.target(key, v)
                 elif key not in allowed:
                     s = did_you_mean(key, allowed)
                     self.err(f"[{section}] 中没有“{key}”", f"[{section}] has no key '{key}'", at.key(section, key), s)
@@ -379,6 +383,10 @@ class _Reader:
                     self.synonyms(v)
                 elif section == "calendar":
                     self.holidays(v)
+        if self.out.get("targets") and "targets_baseline" not in self.out:
+            self.err("[targets] 缺少 baseline：写明目标以哪个版本为基准，如 baseline = \"v2025.1\"",
+                     "[targets] has no baseline: name the version the targets are measured against, e.g. baseline = \"v2025.1\"",
+                     at.key("targets"))
 
     def project_setting(self, key: str, v: Any) -> None:
         here = self.at.value("project", key)
@@ -437,6 +445,34 @@ class _Reader:
                      self.at.value("checks", key))
             return
         self.out.setdefault("severities", {})[rule] = v
+
+    def target(self, key: str, v: Any) -> None:
+        """One key of ``[targets]``: ``baseline``, or an indicator and its threshold."""
+        if key == "baseline":
+            if not isinstance(v, str) or not v.strip() or v.startswith("-") or any(ord(c) < 32 for c in v):
+                self.err("[targets] baseline 应为目标的基准版本：一个 git 版本（如标签 \"v2025.1\"）或一个目录",
+                         "[targets] baseline must be the version the targets are measured against: a git revision "
+                         "(such as the tag \"v2025.1\") or a directory", self.at.value("targets", key))
+                return
+            self.out["targets_baseline"] = v.strip()
+            self.out["targets_baseline_loc"] = self.at.value("targets", key)
+            return
+        indicator = indicator_named(key)
+        if indicator is None:
+            s = did_you_mean(key, indicator_words())
+            self.err(f"[targets] 中的“{key}”不是改革指标：指标名称见 docs/indicators.md，如 \"材料减少率\"、\"不见面审批占比\"",
+                     f"'{key}' in [targets] is not a reform indicator: docs/indicators.md lists them, "
+                     f"such as \"materials-cut\" or \"no-meeting-share\"", self.at.key("targets", key), s)
+            return
+        parsed = parse_threshold(v) if isinstance(v, str) else None
+        if parsed is None:
+            self.err(f"指标“{key}”的目标应写成比较符和数字，用引号括起，如 \">= 0.70\"、\">= 70%\" 或 \"<= 0.5\"",
+                     f"the target of '{key}' must be a comparison and a number in quotes, such as \">= 0.70\", \">= 70%\" or \"<= 0.5\"",
+                     self.at.value("targets", key))
+            return
+        op, threshold = parsed
+        self.out.setdefault("targets", []).append(Target(indicator=indicator.key, op=op, threshold=threshold, written=v,
+                                                          loc=self.at.key("targets", key)))
 
     def synonyms(self, v: Any) -> None:
         shape_zh, shape_en = "[materials] synonyms 应为 名称 = [同义词, …]", "[materials] synonyms must map a name to a list of synonyms"

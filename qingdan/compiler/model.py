@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .diagnostics import Loc
+from .targets import Target
 
 Level = Literal["province", "city", "county", "township"]
 Category = Literal[
@@ -461,6 +462,11 @@ class ProjectConfig(_Model):
     # reports link each rule to its page there. None: the reports carry no links. A setting
     # of the reports, not part of the catalog: left out of model_dump and its schema.
     site_url: str | None = Field(default=None, exclude=True)
+    # The reform plan's targets ([targets]) and the version they are measured against; read by
+    # qingdan.changes (check --targets, diff). Settings of the reports, not part of the catalog.
+    targets: list[Target] = Field(default_factory=list, exclude=True)
+    targets_baseline: str | None = Field(default=None, exclude=True)
+    targets_baseline_loc: Loc | None = Field(default=None, exclude=True)
 
 
 class CatalogModel(_Model):

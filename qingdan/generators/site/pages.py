@@ -3,9 +3,9 @@ with ``mkdocs.yml``.
 
 Pages: a home page with the overview figures, a page per department, per matter (the
 build's guide, a Mermaid flowchart of its steps and links to its form schema, DMN, CSV
-and JSON files, copied into the site), per journey (a Mermaid diagram with the critical
+and JSON files, copied into the site, and when it last changed), per journey (a Mermaid diagram with the critical
 path highlighted and the merged materials), the three lists as tables, a page per check
-rule and a page of current warnings and waivers. Each page function returns its part of
+rule, a page of current warnings and waivers, and the change log (``changelog.py``). Each page function returns its part of
 the navigation.
 """
 
@@ -19,6 +19,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ...changes.history import ChangeLog
+from ...changes.history import change_log as history_of
 from ...compiler import Catalog
 from ...compiler import model as m
 from ...compiler.attachments import ATTACHMENT_DIR, project_files
@@ -39,6 +41,8 @@ from ..paths import department_slugs
 from ..paths import journey_slugs as _journey_slugs
 from ..paths import matter_slugs as _matter_slugs
 from ..steps import attachment_bytes
+from .changelog import PAGE as CHANGELOG_PAGE
+from .changelog import last_change_link, write_changelog
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
 from .mermaid import journey_flowchart, matter_flowchart
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
@@ -59,12 +63,15 @@ def write_site_project(catalog: Catalog, write: Write, *, version: str | None = 
                        templates: str | None = None, reuse: Callable[[str], bytes | None] | None = None,
                        matter_slugs: dict[str, str] | None = None, journey_slugs: dict[str, str] | None = None,
                        progress: Callable[[int], None] | None = None, diagnostics: Sequence[Diagnostic] = (),
-                       nav_limits: NavLimits = NavLimits()) -> None:
+                       nav_limits: NavLimits = NavLimits(), change_log: ChangeLog | None = None) -> None:
     """Write the mkdocs project (``mkdocs.yml`` and ``docs/``) of ``catalog`` through ``write``.
 
     ``reuse(rel)`` may return the bytes of a build artefact already written (``guides/…``,
     ``forms/…``, ``decisions/…``, ``lists/…``, ``catalog.json``); otherwise it is generated.
+    ``change_log`` is the history the 变更记录 page shows; by default it is read from the git
+    tags of the project's repository (``changes.history.change_log``).
     """
+    log = change_log if change_log is not None else history_of(catalog)
     model = catalog.model
     site = SiteWriter(
         catalog=catalog, write=write, version=version or catalog.config.version, date=date or catalog.config.date,
@@ -82,15 +89,17 @@ def write_site_project(catalog: Catalog, write: Write, *, version: str | None = 
     if len(model.departments) > nav_limits.departments:
         dept_nav = []
     for mid in model.matters:
-        _matter(site, mid)
+        _matter(site, mid, log)
         site.tick(1)
     journey_nav = _journeys(site)
     if len(model.journeys) > nav_limits.journeys:
         journey_nav = []
     list_nav = _lists(site)
     check_nav = _checks(site)
+    write_changelog(site, log)
     nav = [
         {"首页": "index.md"},
+        {"变更记录": CHANGELOG_PAGE},
         {"部门与事项": ["departments/index.md", *dept_nav]},
         {"一件事": ["journeys/index.md", *journey_nav]},
         {"三张清单": ["lists/index.md", *list_nav]},
@@ -187,7 +196,7 @@ def _download(site: SiteWriter, page: str, label: str, fmt: str, rel: str, make:
     return {"label": label, "format": fmt, "link": site.link(page, target), "name": PurePosixPath(rel).name}
 
 
-def _matter(site: SiteWriter, mid: str) -> None:
+def _matter(site: SiteWriter, mid: str, log: ChangeLog) -> None:
     catalog = site.catalog
     mt = catalog.matter(mid)
     slug = site.mslugs[mid]
@@ -229,6 +238,7 @@ def _matter(site: SiteWriter, mid: str) -> None:
                 "department_link": site.link(page, f"departments/{site.dslugs[dept]}.md") if dept else None},
         journeys=[{"name": j.name, "link": site.link(page, f"journeys/{site.jslugs[jid]}.md")}
                   for jid, j in catalog.journeys.items() if mid in j.matters],
+        last_change=last_change_link(site, log, mid, page),
     )
 
 
