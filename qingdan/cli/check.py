@@ -10,15 +10,18 @@ from ..compiler.report import summary_line
 from ..compiler.text import say
 from ..fsutil import atomic_write
 from .common import compile_or_exit, exit_code, fail_on_option, format_option, lang_option, render_report, report
+from .helptext import help_text, zh_help
 
 
+@zh_help("检查规则项目（含 qingdan.toml 的目录，或单个 .qd 文件）。")
 @click.command("check")
 @click.argument("path", default=".", type=click.Path())
 @format_option
 @lang_option
 @fail_on_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="write the report to this file instead; standard output then shows only the one-line summary")
+              help=help_text("把报告写入这个文件；标准输出只显示一行汇总",
+                             "write the report to this file instead; standard output then shows only the one-line summary"))
 def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""
     result = compile_or_exit(path)

@@ -25,15 +25,26 @@ from ..compiler import CompileOptions, CompileResult, UsageError, compile
 from ..compiler.diagnostics import Severity
 from ..compiler.report import FORMATS, render, render_text
 from ..compiler.text import say
+from .helptext import help_text, option_language
 
 if TYPE_CHECKING:
     import jinja2
 
 FAIL_LEVELS = ("error", "warning", "info", "none")
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="diagnostic output format")
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="message language (default: the project's, else zh)")
-fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True, help="lowest severity that makes the exit code 1")
+
+
+def _lang_or_env(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    return option_language(ctx, value)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help=help_text("诊断结果的输出格式", "diagnostic output format"))
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_lang_or_env,
+                           help=help_text("提示信息的语言（默认：环境变量 QINGDAN_LANG，其次项目的 lang，再次中文）",
+                                          "message language (default: QINGDAN_LANG, else the project's, else zh)"))
+fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+                              help=help_text("达到这一级别（或更严重）的问题使退出码为 1", "lowest severity that makes the exit code 1"))
 
 
 @dataclass(frozen=True)
