@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from ..compiler.sources import find_project, read_source
-from ..dsl.formatter import FormatError, format_source
 from ..compiler.text import say
+from ..dsl.formatter import FormatError, format_source
 from ..fsutil import atomic_write
 from .common import lang_option
 from .helptext import help_text, project_language, zh_help
