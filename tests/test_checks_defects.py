@@ -90,7 +90,9 @@ def test_every_semantic_rule_is_documented():
         assert rule.summary_zh and rule.summary_en and len(rule.explanation) > 120, rule.name
         assert rule.bad and rule.good and rule.bad != rule.good, rule.name
         text = rule_markdown(rule)
-        assert "## 错误示例 Bad" in text and "## 正确示例 Good" in text and rule.name in text
+        assert "## 错误示例" in text and "## 正确示例" in text and rule.name in text
+        english = rule_markdown(rule, "en")
+        assert "## Bad example" in english and "## Good example" in english and rule.explanation in english
 
 
 def test_explain_prints_a_semantic_rule(cli):

@@ -85,7 +85,8 @@ def test_syntax_error_is_reported_not_formatted():
 def test_fmt_cli_check_diff_and_write(tmp_path, cli):
     p = write_project(tmp_path / "p", {"a.qd": "部门 a \"A\" {层级：市}\n"})
     r = cli("fmt", p, "--check")
-    assert r.code == 1 and "would reformat" in r.out
+    assert r.code == 1 and "需要格式化" in r.out and "would reformat" not in r.out
+    assert "would reformat" in cli("fmt", p, "--check", "--lang", "en").out
     r = cli("fmt", p, "--diff")
     assert r.code == 0 and "+部门 a \"A\" {" in r.out
     assert (p / "a.qd").read_text(encoding="utf-8") == "部门 a \"A\" {层级：市}\n"

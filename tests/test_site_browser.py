@@ -110,6 +110,33 @@ def test_home_page_shows_the_counts_of_the_model(page, site):
     assert sorted(r[0] for r in journeys) == sorted(j.name for j in model.journeys.values())
 
 
+def test_home_page_draws_the_reform_indicators_as_charts(page, site):
+    from qingdan.generators.site.figures import overview
+    from qingdan.generators.site.mermaid import reform_charts
+
+    catalog, _root, base = site
+    charts = reform_charts(overview(catalog).reform)
+    assert len(charts) == 4, "the example catalog has matters, materials and time limits"
+    page.goto(base + "/")
+    svg = page.locator("div.mermaid svg")
+    svg.first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_function(f"() => document.querySelectorAll('div.mermaid').length === {len(charts)} && "
+                           "[...document.querySelectorAll('div.mermaid')].every(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))",
+                           timeout=30_000)
+    assert svg.count() == len(charts)
+    texts = [svg.nth(i).text_content() for i in range(len(charts))]
+    for chart, text in zip(charts, texts, strict=True):
+        assert chart["title"].split("（")[0] in text, (chart["title"], text[:200])
+        assert svg.nth(texts.index(text)).bounding_box()["width"] > 200
+    assert "零跑动事项" in texts[0] and "#37;" not in texts[0] and "%" in texts[0]  # the entity is decoded
+    bars = svg.first.locator("g.plot rect")
+    assert bars.count() == 4  # one bar per indicator
+    slices = svg.nth(1).locator("path.pieCircle")
+    fig = overview(catalog).reform
+    assert slices.count() == sum(1 for n in fig.visits.values() if n > 0)
+    _shot(page, "home-charts")
+
+
 def _matter_with_steps(catalog):
     return max(catalog.matters.values(), key=lambda mt: (len(mt.steps) >= 2, len(mt.materials), mt.id))
 

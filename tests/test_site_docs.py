@@ -102,6 +102,31 @@ def test_tool_docs_build_with_mkdocs_strict(tmp_path):
     assert '<span class="kd">事项</span>' in rule and '<span class="nb">产出</span>' in rule
 
 
+def test_chinese_docs_edition_builds_with_mkdocs_strict(tmp_path):
+    """docs/zh/ with mkdocs.zh.yml (which inherits mkdocs.yml): the Chinese edition, into site/zh after the English one."""
+    from qingdan.compiler.rule_text_zh import EXPLANATIONS_ZH
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    site = tmp_path / "docs-site"
+    for config, out in (("mkdocs.yml", site), ("mkdocs.zh.yml", site / "zh")):
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(REPO / config),
+                               "--site-dir", str(out)], capture_output=True, text=True, env=env, cwd=REPO)
+        assert proc.returncode == 0, (config, proc.stderr[-3000:])
+    assert not (site / "zh" / "zh").exists() and not (site / "zh" / "index.md").exists()
+    for page in ("index.html", "tutorial/index.html", "language/index.html", "keywords/index.html", "cli/index.html",
+                 "rules/index.html", "rules/duplicate-material/index.html"):
+        assert (site / "zh" / page).is_file(), page
+    assert (site / "index.html").is_file() and (site / "rules" / "duplicate-material" / "index.html").is_file()
+    rule = (site / "zh" / "rules" / "duplicate-material" / "index.html").read_text(encoding="utf-8")
+    assert "一件事一次办，意味着只交一套材料" in rule and EXPLANATIONS_ZH["duplicate-material"].split("：")[0] in rule
+    english = (site / "rules" / "duplicate-material" / "index.html").read_text(encoding="utf-8")
+    assert "one set of materials" in english and "一件事一次办，意味着只交一套材料" not in english
+    tutorial = (site / "zh" / "tutorial" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="kd">事项</span>' in tutorial and "matters/query.qd" in tutorial  # highlighted, with the file's name
+    cli_html = (site / "zh" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert 'id="qingdan-check"' in cli_html and "诊断结果的输出格式" in cli_html
+
+
 # ---------------------------------------------------------------- CI recipes
 def _hooks() -> dict[str, dict]:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -173,8 +198,8 @@ def test_github_workflow_uploads_the_sarif_that_its_check_step_writes(tmp_path, 
     assert shlex.split(fmt["run"])[:3] == ["qingdan", "fmt", "--check"]
 
 
-@pytest.mark.parametrize("page", ["index.md", "ci.md", "site.md", "language.md"])
+@pytest.mark.parametrize("page", ["index.md", "ci.md", "site.md", "language.md", "zh/index.md", "zh/language.md", "zh/tutorial.md"])
 def test_hand_written_pages_link_only_to_existing_pages(page):
     text = (REPO / "docs" / page).read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#]+\.md)(?:#[^)]*)?\)", text):
-        assert (REPO / "docs" / target).is_file(), f"{page} links to missing {target}"
+        assert ((REPO / "docs" / page).parent / target).is_file(), f"{page} links to missing {target}"

@@ -21,6 +21,7 @@ from .eval import eval_command
 from .explain import explain_command
 from .fmt import fmt_command
 from .graph import graph_command
+from .helptext import help_language, help_text, localize, remember_group_language, zh_help
 from .import_ import import_group
 from .init import init_command
 from .journey import journey_command
@@ -45,8 +46,11 @@ COMMANDS: tuple[click.Command, ...] = (
 )
 
 
+@zh_help("qingdan 清单：编译、检查和发布行政审批目录。")
 @click.group(commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="qingdan")
+@click.version_option(__version__, prog_name="qingdan", help=help_text("显示版本号并退出。", "Show the version and exit."))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, expose_value=False, callback=remember_group_language,
+              help=help_text("帮助和提示信息的语言，作为各命令 --lang 的默认值", "language of the help and messages: the default of every command's --lang"))
 def cli() -> None:
     """qingdan 清单: compile, check and publish administrative-approval catalogs."""
 
@@ -55,10 +59,12 @@ def main(context: CliContext | None = None) -> NoReturn:
     """Run the command line on ``sys.argv``; always exits (``SystemExit``) with the command's code.
 
     Errors become one line on standard error and exit code 2 (130 when aborted); no
-    traceback is shown, not even for a bug.
+    traceback is shown, not even for a bug. The help is in the language ``help_language``
+    chooses (``--lang``, ``QINGDAN_LANG``, the project's ``lang``, else Chinese).
     """
+    localize(cli, help_language(sys.argv[1:]))
     try:
-        cli.main(standalone_mode=False, obj=context or CliContext())
+        cli.main(standalone_mode=False, obj=context or CliContext(), prog_name="qingdan")
     except click.exceptions.Abort:
         click.echo("qingdan: 已中止 / aborted", err=True)
         sys.exit(130)

@@ -11,6 +11,7 @@ import click
 from ..compiler.diagnostics import Severity
 from ..compiler.text import say
 from .common import as_of_option, compile_for_output, format_option, lang_option, template_error_message
+from .helptext import help_text, zh_help
 
 STEP_TITLES = {  # what the progress bar says during each build step
     "guides_step": ("办事指南", "service guides"),
@@ -22,15 +23,16 @@ STEP_TITLES = {  # what the progress bar says during each build step
 }
 
 
+@zh_help("从规则项目生成办事指南、表单结构、判定表、三张清单、导出文件和审阅网站。")
 @click.command("build")
 @click.argument("path", default=".", type=click.Path())
 @click.option("--out", "-o", "out", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="output directory (replaced atomically)")
-@click.option("--version", "version", default=None, help="catalog version (default: [project] version)")
-@click.option("--date", "date", default=None, help="publication date YYYY-MM-DD (default: [project] date)")
-@click.option("--templates", default=None, type=click.Path(), help="directory of templates overriding the built-in ones")
-@click.option("--quiet", "-q", is_flag=True, help="print nothing but errors")
-@click.option("--no-site", "no_site", is_flag=True, help="leave out the reviewers' site (site-src/ and site/)")
+              help=help_text("输出目录（整体原子替换）", "output directory (replaced atomically)"))
+@click.option("--version", "version", default=None, help=help_text("目录版本号（默认：qingdan.toml 中 [project] 的 version）", "catalog version (default: [project] version)"))
+@click.option("--date", "date", default=None, help=help_text("发布日期，格式 YYYY-MM-DD（默认：[project] 的 date）", "publication date YYYY-MM-DD (default: [project] date)"))
+@click.option("--templates", default=None, type=click.Path(), help=help_text("自定义模板所在目录，其中的模板替换内置模板", "directory of templates overriding the built-in ones"))
+@click.option("--quiet", "-q", is_flag=True, help=help_text("只输出错误信息", "print nothing but errors"))
+@click.option("--no-site", "no_site", is_flag=True, help=help_text("不生成审阅网站（site-src/ 和 site/）", "leave out the reviewers' site (site-src/ and site/)"))
 @as_of_option
 @format_option
 @lang_option

@@ -22,19 +22,23 @@ from .common import (
     render_report,
     report,
 )
+from .helptext import help_text, zh_help
 
 
+@zh_help("检查规则项目（含 qingdan.toml 的目录，或单个 .qd 文件）。")
 @click.command("check")
 @click.argument("path", default=".", type=click.Path())
 @format_option
 @lang_option
 @fail_on_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="write the report to this file instead; standard output then shows only the one-line summary")
+              help=help_text("把报告写入这个文件；标准输出只显示一行汇总",
+                             "write the report to this file instead; standard output then shows only the one-line summary"))
 @as_of_option
 @no_cache_option
 @click.option("--targets", "targets", is_flag=True,
-              help="also measure the [targets] of qingdan.toml against their baseline revision (reform-target-missed)")
+              help=help_text("同时按 qingdan.toml 的 [targets] 与其基准版本比较，报告未达成的改革目标（reform-target-missed）",
+                             "also measure the [targets] of qingdan.toml against their baseline revision (reform-target-missed)"))
 def check_command(path: str, fmt: str, lang: str | None, fail_on: str, output: str | None, as_of: date | None,
                   no_cache: bool, targets: bool) -> None:
     """Check a rule project (a directory with qingdan.toml, or one .qd file)."""

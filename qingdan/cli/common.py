@@ -29,15 +29,26 @@ from ..compiler.cache import settings_from_env
 from ..compiler.diagnostics import Severity
 from ..compiler.report import FORMATS, render, render_text
 from ..compiler.text import say
+from .helptext import help_text, option_language
 
 if TYPE_CHECKING:
     import jinja2
 
 FAIL_LEVELS = ("error", "warning", "info", "none")
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="diagnostic output format")
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="message language (default: the project's, else zh)")
-fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True, help="lowest severity that makes the exit code 1")
+
+
+def _lang_or_env(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    return option_language(ctx, value)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help=help_text("诊断结果的输出格式", "diagnostic output format"))
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_lang_or_env,
+                           help=help_text("提示信息的语言（默认：环境变量 QINGDAN_LANG，其次项目的 lang，再次中文）",
+                                          "message language (default: QINGDAN_LANG, else the project's, else zh)"))
+fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+                              help=help_text("达到这一级别（或更严重）的问题使退出码为 1", "lowest severity that makes the exit code 1"))
 
 
 class AsOfDate(click.ParamType):
@@ -60,8 +71,9 @@ class AsOfDate(click.ParamType):
 # ``CompileOptions.as_of`` through ``compile_or_exit(..., as_of=...)``.
 as_of_option = click.option(
     "--as-of", "as_of", type=AsOfDate(), default=None,
-    help="the date whose rules are in force: declarations outside their 生效/失效 dates on it are left out "
-         "(default: [project] date; without one, dates select nothing)")
+    help=help_text("按这一天现行有效的规则处理：生效/失效日期之外的声明不计入（默认：[project] 的 date；没有时不按日期筛选）",
+                   "the date whose rules are in force: declarations outside their 生效/失效 dates on it are left out "
+                   "(default: [project] date; without one, dates select nothing)"))
 
 
 @dataclass(frozen=True)
@@ -94,8 +106,10 @@ def fail_usage(message: str) -> NoReturn:
 
 
 no_cache_option = click.option("--no-cache", is_flag=True,
-                                help="parse every file again instead of reusing what an earlier run made of the unchanged ones "
-                                     "(the compile cache in .qingdan/cache, or in QINGDAN_CACHE); same as QINGDAN_CACHE=off")
+                                help=help_text("不使用编译缓存，重新解析每个文件（缓存在 .qingdan/cache 或 QINGDAN_CACHE 指定的目录）；"
+                                               "与 QINGDAN_CACHE=off 相同",
+                                               "parse every file again instead of reusing what an earlier run made of the unchanged ones "
+                                               "(the compile cache in .qingdan/cache, or in QINGDAN_CACHE); same as QINGDAN_CACHE=off"))
 
 
 def compile_or_exit(path: str | Path, *, checks: bool = True, as_of: _date | None = None, cache: bool = True) -> CompileResult:

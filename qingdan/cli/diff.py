@@ -11,20 +11,28 @@ from ..compiler.report import render_text as render_findings
 from ..compiler.text import say
 from ..fsutil import atomic_write
 from .common import cli_context, fail_usage, lang_option
+from .helptext import help_text, zh_help
 
 DIFF_FORMATS = ("text", "markdown", "json")
 
 
+@zh_help("比较规则项目的两个版本：OLD 和 NEW 是目录或 git 版本（HEAD~1、main、v2026.1）。\n\n"
+         "不给 NEW 时，把 OLD 与工作区中的项目比较。PATH 是项目在工作区中的目录（默认：当前目录）；"
+         "git 版本从包含它的仓库中同一路径读取，不改动工作区。无论有何变化都以 0 退出；"
+         "给了 --fail-on-target 且有改革目标未达成时以 1 退出；某一方无法读取时以 2 退出。")
 @click.command("diff")
 @click.argument("old")
 @click.argument("new", required=False)
 @click.argument("path", required=False, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
-              help="text (for the terminal), markdown (a pull-request comment) or json (diff.schema.json)")
+              help=help_text("text（终端阅读）、markdown（合并请求评论）或 json（diff.schema.json）",
+                             "text (for the terminal), markdown (a pull-request comment) or json (diff.schema.json)"))
 @lang_option
-@click.option("--fail-on-target", is_flag=True, help="exit 1 when a target of [targets] in qingdan.toml is missed")
-@click.option("--no-targets", is_flag=True, help="leave out the [targets] of qingdan.toml")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report to this file instead of standard output")
+@click.option("--fail-on-target", is_flag=True, help=help_text("qingdan.toml 的 [targets] 中有目标未达成时以 1 退出",
+                                                              "exit 1 when a target of [targets] in qingdan.toml is missed"))
+@click.option("--no-targets", is_flag=True, help=help_text("不计算改革目标（[targets]）", "leave out the [targets] of qingdan.toml"))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=help_text("把报告写入这个文件，而不是标准输出",
+                                                                               "write the report to this file instead of standard output"))
 def diff_command(old: str, new: str | None, path: str | None, fmt: str, lang: str | None, fail_on_target: bool,
                  no_targets: bool, output: str | None) -> None:
     """Compare two versions of a rule project: OLD and NEW are directories or git revisions (HEAD~1, main, v2026.1).

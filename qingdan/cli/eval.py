@@ -16,18 +16,21 @@ import click
 
 from ..compiler.text import say
 from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
+from .helptext import help_text, zh_help
 
 if TYPE_CHECKING:
     from ..engine.datafiles import FactsFile
 
 
+@zh_help("按给定的事实，判定 PATH 项目中的事项或一件事 TARGET（标识符或名称）。")
 @click.command("eval")
 @click.argument("path", type=click.Path())
 @click.argument("target")
 @click.option("--facts", "facts_path", type=click.Path(dir_okay=False), default=None,
-              help="the applicant's facts: a JSON or YAML file of fact: value (without it, every fact is missing)")
-@click.option("--explain", is_flag=True, help="print the reasoning as a tree (why, and why not, with the articles)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="output format")
+              help=help_text("申请人的事实：一个“事实: 值”形式的 JSON 或 YAML 文件（不给时，所有事实都视为缺少）",
+                            "the applicant's facts: a JSON or YAML file of fact: value (without it, every fact is missing)"))
+@click.option("--explain", is_flag=True, help=help_text("以树形列出推理过程（为什么满足、为什么不满足，并附法规条款）", "print the reasoning as a tree (why, and why not, with the articles)"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=help_text("输出格式", "output format"))
 @as_of_option
 @lang_option
 def eval_command(path: str, target: str, facts_path: str | None, explain: bool, fmt: str, as_of: date | None, lang: str | None) -> None:

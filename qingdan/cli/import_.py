@@ -19,23 +19,31 @@ import click
 
 from ..compiler.text import say
 from .common import cli_context, fail_usage
+from .helptext import help_text, option_language, zh_help
 
 if TYPE_CHECKING:
     from ..importers.records import ImportResult
 
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="message language")
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                           callback=lambda ctx, _param, value: option_language(ctx, value) or "zh",
+                           help=help_text("提示信息的语言（默认：环境变量 QINGDAN_LANG，否则中文）", "message language (default: QINGDAN_LANG, else zh)"))
 force_option = click.option("--force", is_flag=True,
-                            help="replace the output directory when it holds an earlier import (and nothing else); "
-                                 "any other non-empty directory is never replaced")
+                            help=help_text("输出目录中只有先前导入的结果（没有别的文件）时，替换它；其他非空目录一律不替换",
+                                           "replace the output directory when it holds an earlier import (and nothing else); "
+                                           "any other non-empty directory is never replaced"))
 out_option = click.option("--out", "-o", "out", required=True, type=click.Path(),
-                          help="the project directory to create (new, empty, or an earlier import with --force)")
+                          help=help_text("要创建的项目目录（新目录、空目录，或加 --force 时先前导入的目录）",
+                                         "the project directory to create (new, empty, or an earlier import with --force)"))
 strict_option = click.option("--strict", is_flag=True,
-                             help="keep every check at its usual severity (by default, findings that only say what the source "
-                                  "format cannot carry, such as the missing responsibility list, are demoted to warnings)")
+                             help=help_text("所有检查保持原有级别（默认会把只反映源格式缺少内容的问题，如缺少责任清单，降为警告）",
+                                            "keep every check at its usual severity (by default, findings that only say what the source "
+                                            "format cannot carry, such as the missing responsibility list, are demoted to warnings)"))
 
 baseline_option = click.option("--baseline", is_flag=True,
-                               help="compile the imported project and lower every check that finds errors to a warning in "
-                                    "qingdan.toml (with counts), so the catalog can be built at once and fixed step by step")
+                               help=help_text("编译导入的项目，在 qingdan.toml 中把发现错误的检查降为警告（附数量），"
+                                              "使目录能立即生成，再逐步修正",
+                                              "compile the imported project and lower every check that finds errors to a warning in "
+                                              "qingdan.toml (with counts), so the catalog can be built at once and fixed step by step"))
 
 # Findings that only restate what a source format does not carry. The generated
 # qingdan.toml lowers them to warnings (with the reason), so the imported catalog can be
@@ -92,11 +100,13 @@ def _finish(result: ImportResult, src: Path, out: str, force: bool, lang: str, s
                    f"wrote {len(project.files)} files into {out}; the full report is in {REPORT_TEXT} and {REPORT_JSON}"))
 
 
+@zh_help("把已有的目录（平台导出数据、电子表格）导入为规则项目。")
 @click.group("import")
 def import_group() -> None:
     """Import existing catalogs (platform exports, spreadsheets) as a rule project."""
 
 
+@zh_help("导入政务服务平台的 JSON Lines 导出文件（每行一个事项）。")
 @import_group.command("gov-json")
 @click.argument("file", type=click.Path(dir_okay=False))
 @out_option
@@ -119,11 +129,12 @@ def gov_json_command(file: str, out: str, force: bool, strict: bool, baseline: b
     _finish(result, src, out, force, lang, strict, baseline)
 
 
+@zh_help("从 XLSX 或 CSV 导入权力清单、责任清单、负面清单或事项表。")
 @import_group.command("table")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--kind", required=True, type=click.Choice(["power", "responsibility", "negative", "matter"]), help="which list the table holds")
-@click.option("--sheet", default=None, help="worksheet name (default: every sheet with recognised headings)")
-@click.option("--department", default=None, help="department for rows that name none (a list of one department)")
+@click.option("--kind", required=True, type=click.Choice(["power", "responsibility", "negative", "matter"]), help=help_text("表格是哪一种清单", "which list the table holds"))
+@click.option("--sheet", default=None, help=help_text("工作表名称（默认：所有能识别表头的工作表）", "worksheet name (default: every sheet with recognised headings)"))
+@click.option("--department", default=None, help=help_text("未注明部门的行所属的部门（只含一个部门的清单）", "department for rows that name none (a list of one department)"))
 @out_option
 @force_option
 @strict_option

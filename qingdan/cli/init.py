@@ -25,6 +25,7 @@ from ..compiler.text import say
 from ..dsl.keywords import ENUMS, lookup
 from ..fsutil import atomic_create
 from .common import fail_usage
+from .helptext import help_text, zh_help
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 
@@ -56,13 +57,14 @@ def scaffold_files(lang: str, name: str, region: str, level: str) -> dict[str, s
     return out
 
 
+@zh_help("在 DIRECTORY（默认：当前目录）中创建一个能通过 `qingdan check` 和 `qingdan test` 的规则项目。")
 @click.command("init")
 @click.argument("directory", default=".", type=click.Path())
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="keywords and message language of the new project")
-@click.option("--name", default=None, help="the catalog's name in qingdan.toml (default: the directory's name)")
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="six-digit administrative division code")
-@click.option("--level", default=None, help="default level: 省/市/县/乡 or province/city/county/township (default: city)")
-@click.option("--force", is_flag=True, help="also write into a directory that is not empty (existing files are never replaced)")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help=help_text("新项目使用的关键字和提示信息语言", "keywords and message language of the new project"))
+@click.option("--name", default=None, help=help_text("写入 qingdan.toml 的目录名称（默认：目录名）", "the catalog's name in qingdan.toml (default: the directory's name)"))
+@click.option("--region", default=DEFAULT_REGION, show_default=True, help=help_text("六位数字的行政区划代码", "six-digit administrative division code"))
+@click.option("--level", default=None, help=help_text("默认层级：省/市/县/乡 或 province/city/county/township（默认：市）", "default level: 省/市/县/乡 or province/city/county/township (default: city)"))
+@click.option("--force", is_flag=True, help=help_text("目录不是空的也写入（已有的文件不会被覆盖）", "also write into a directory that is not empty (existing files are never replaced)"))
 def init_command(directory: str, lang: str, name: str | None, region: str, level: str | None, force: bool) -> None:
     """Create a rule project in DIRECTORY (default: here) that `qingdan check` and `qingdan test` pass."""
     root = Path(directory)

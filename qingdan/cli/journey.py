@@ -11,12 +11,14 @@ from ..compiler.diagnostics import did_you_mean
 from ..compiler.journeys import render_text
 from ..compiler.text import did_you_mean_suffix
 from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
+from .helptext import help_text, zh_help
 
 
+@zh_help("打印 PATH 项目中一件事 NAME（标识符或名称）的各项数字。")
 @click.command("journey")
 @click.argument("path", type=click.Path())
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="output format")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=help_text("输出格式", "output format"))
 @as_of_option
 @lang_option
 def journey_command(path: str, name: str, fmt: str, as_of: date | None, lang: str | None) -> None:

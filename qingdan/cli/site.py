@@ -17,17 +17,20 @@ import click
 from ..compiler.text import say
 from ..fsutil import atomic_directory
 from .common import as_of_option, compile_for_output, format_option, lang_option, template_error_message
+from .helptext import help_text, zh_help
 
 
+@zh_help("为规则项目生成审阅网站（一个 mkdocs-material 项目）。")
 @click.command("site")
 @click.argument("path", default=".", type=click.Path())
 @click.option("--out", "-o", "out", default="site-src", show_default=True, type=click.Path(file_okay=False),
-              help="directory for the mkdocs project (mkdocs.yml and docs/), replaced atomically")
-@click.option("--build", "build_html", is_flag=True, help="also run mkdocs build --strict into OUT/site")
-@click.option("--version", "version", default=None, help="catalog version (default: [project] version)")
-@click.option("--date", "date", default=None, help="publication date YYYY-MM-DD (default: [project] date)")
-@click.option("--templates", default=None, type=click.Path(), help="directory of guide templates overriding the built-in ones")
-@click.option("--quiet", "-q", is_flag=True, help="print nothing but errors")
+              help=help_text("mkdocs 项目（mkdocs.yml 和 docs/）的输出目录，整体原子替换",
+                            "directory for the mkdocs project (mkdocs.yml and docs/), replaced atomically"))
+@click.option("--build", "build_html", is_flag=True, help=help_text("同时运行 mkdocs build --strict，把网站生成到 OUT/site", "also run mkdocs build --strict into OUT/site"))
+@click.option("--version", "version", default=None, help=help_text("目录版本号（默认：qingdan.toml 中 [project] 的 version）", "catalog version (default: [project] version)"))
+@click.option("--date", "date", default=None, help=help_text("发布日期，格式 YYYY-MM-DD（默认：[project] 的 date）", "publication date YYYY-MM-DD (default: [project] date)"))
+@click.option("--templates", default=None, type=click.Path(), help=help_text("自定义办事指南模板所在目录，其中的模板替换内置模板", "directory of guide templates overriding the built-in ones"))
+@click.option("--quiet", "-q", is_flag=True, help=help_text("只输出错误信息", "print nothing but errors"))
 @as_of_option
 @format_option
 @lang_option

@@ -16,13 +16,15 @@ import click
 from ..compiler.text import say
 from ..fsutil import atomic_write
 from .common import as_of_option, compile_structure_or_exit, fail_usage, lang_option
+from .helptext import help_text, zh_help
 
 
+@zh_help("运行 PATH 项目（一个目录，或单个测试文件）中的 *.test.yaml 测试用例。")
 @click.command("test")
 @click.argument("path", default=".", type=click.Path())
-@click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="also write the results as JUnit XML to this file")
-@click.option("--coverage", "show_coverage", is_flag=True, help="report conditions and conditional materials not seen both true and false")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, help="fail when coverage is below this percentage")
+@click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help=help_text("同时把结果以 JUnit XML 格式写入这个文件", "also write the results as JUnit XML to this file"))
+@click.option("--coverage", "show_coverage", is_flag=True, help=help_text("报告测试中没有同时出现成立和不成立两种情况的条件和有条件材料", "report conditions and conditional materials not seen both true and false"))
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, help=help_text("覆盖率低于这个百分数时判为失败", "fail when coverage is below this percentage"))
 @as_of_option
 @lang_option
 def test_command(path: str, junit: str | None, show_coverage: bool, min_coverage: float | None, as_of: date | None, lang: str | None) -> None:

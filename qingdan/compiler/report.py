@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
 from .diagnostics import RULES, Diagnostic, Loc, Rule, Severity
-from .rule_docs import rule_markdown
+from .rule_docs import explanation, rule_markdown
 from .text import one_line, xml_text
 
 FORMAT_VERSION = "1.0"
@@ -233,11 +233,12 @@ def _sarif_location(loc: Loc, base: str, message: str | None = None, ident: int 
     return out
 
 
-def rule_help_text(rule: Rule) -> str:
+def rule_help_text(rule: Rule, lang: str = "zh") -> str:
     """The plain-text help of ``rule`` (SARIF ``help.text``): the markdown page without markup."""
     lines = [f"{rule.code} {rule.name}: {rule.summary_zh} / {rule.summary_en}", ""]
-    if rule.explanation:
-        lines += [rule.explanation.replace("`", ""), ""]
+    text = explanation(rule, lang)
+    if text:
+        lines += [text.replace("`", ""), ""]
     for title, example in (("错误示例 Bad", rule.bad), ("正确示例 Good", rule.good)):
         if example:
             lines += [f"{title}:", *("    " + x for x in example.rstrip("\n").split("\n")), ""]
@@ -250,8 +251,8 @@ def _sarif_rule(r: Rule, lang: str, site_url: str | None) -> dict[str, Any]:
         "id": r.code,
         "name": r.name,
         "shortDescription": {"text": r.summary(lang)},
-        "fullDescription": {"text": r.explanation or r.summary(lang)},
-        "help": {"text": rule_help_text(r), "markdown": rule_markdown(r, lang)},
+        "fullDescription": {"text": explanation(r, lang) or r.summary(lang)},
+        "help": {"text": rule_help_text(r, lang), "markdown": rule_markdown(r, lang)},
         "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity.value, "none")},
     }
     url = rule_docs_url(r, site_url)

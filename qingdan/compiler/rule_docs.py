@@ -10,6 +10,7 @@ good one (it must not).
 from __future__ import annotations
 
 from .diagnostics import Rule
+from .rule_text_zh import EXPLANATIONS_ZH
 
 EXAMPLE_CONFIG = '[project]\nname = "示例"\nlevel = "市"\n'
 EXAMPLE_PRELUDE = """\
@@ -60,33 +61,59 @@ def example_language(rule: Rule) -> str:
     return "toml" if rule.name in CONFIG_RULES else "text" if rule.name in NOT_TEXT_RULES else "qd"
 
 
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
+GROUP_ZH = {"core": "语言与项目", "authority": "权责", "materials": "材料", "time": "时限", "identity": "编码与条件"}
+
+
+def explanation(rule: Rule, lang: str = "zh") -> str:
+    """What ``rule`` checks and why, in ``lang`` (the English text when a Chinese one is missing)."""
+    if lang == "zh":
+        return EXPLANATIONS_ZH.get(rule.name) or rule.explanation
+    return rule.explanation
+
+
 def rule_markdown(rule: Rule, lang: str = "zh") -> str:
-    sev = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info", "off": "off"}[rule.severity.value]
+    """The Markdown page of ``rule`` in ``lang``: summary, code, severity, explanation, examples and how to waive it."""
+    zh = lang == "zh"
+    sev = rule.severity.value
     lines = [
         f"# {rule.name} ({rule.code})",
         "",
-        f"**{rule.summary_zh}** — {rule.summary_en}",
+        f"**{rule.summary_zh if zh else rule.summary_en}**",
         "",
-        f"- 代码 code: `{rule.code}`",
-        f"- 默认级别 default severity: {sev}",
-        f"- 分组 group: {rule.group}",
+        f"- 代码：`{rule.code}`" if zh else f"- code: `{rule.code}`",
+        f"- 默认级别：{SEVERITY_ZH[sev]}（{sev}）" if zh else f"- default severity: {sev}",
+        f"- 分组：{GROUP_ZH.get(rule.group, rule.group)}（{rule.group}）" if zh else f"- group: {rule.group}",
         "",
     ]
-    if rule.explanation:
-        lines += [rule.explanation, ""]
+    text = explanation(rule, lang)
+    if text:
+        lines += [text, ""]
     fence = "```" + example_language(rule)
     if rule.bad:
-        lines += ["## 错误示例 Bad", "", fence, rule.bad.rstrip("\n"), "```", ""]
+        lines += ["## 错误示例" if zh else "## Bad example", "", fence, rule.bad.rstrip("\n"), "```", ""]
     if rule.good:
-        lines += ["## 正确示例 Good", "", fence, rule.good.rstrip("\n"), "```", ""]
+        lines += ["## 正确示例" if zh else "## Good example", "", fence, rule.good.rstrip("\n"), "```", ""]
     if rule.name not in CONFIG_RULES | NOT_TEXT_RULES | BASELINE_RULES and (rule.bad or rule.good):
-        lines += ["示例中用到的部门和法规 The examples use these declarations:", "", "```qd", EXAMPLE_PRELUDE.rstrip("\n"), "```", ""]
-    lines += [
-        "## 豁免 Waiver",
-        "",
-        f"在问题所在行的行尾写 `# 豁免 {rule.name}: 理由`（也可写代码 `# 豁免 {rule.code}: 理由`），或把它单独写在上一行（英文 `# waive {rule.name}: reason`）。",
-        "",
-        f"Severity can be changed in qingdan.toml: `[checks] {rule.name} = \"warning\"`.",
-        "",
-    ]
+        lines += ["示例中用到的部门和法规：" if zh else "The examples use these declarations:", "",
+                  "```qd", EXAMPLE_PRELUDE.rstrip("\n"), "```", ""]
+    if zh:
+        lines += [
+            "## 豁免",
+            "",
+            f"在问题所在行的行尾写 `# 豁免 {rule.name}: 理由`（也可写代码 `# 豁免 {rule.code}: 理由`），或把它单独写在上一行。",
+            "",
+            f"在 qingdan.toml 中可以改变这条规则的级别：`[checks] {rule.name} = \"warning\"`。",
+            "",
+        ]
+    else:
+        lines += [
+            "## Waiver",
+            "",
+            f"Write `# waive {rule.name}: reason` at the end of the line of the finding (or the code: `# waive {rule.code}: reason`), "
+            f"or on a line of its own just above it (in Chinese: `# 豁免 {rule.name}: 理由`).",
+            "",
+            f"Severity can be changed in qingdan.toml: `[checks] {rule.name} = \"warning\"`.",
+            "",
+        ]
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """The figures of the site's home page, computed from the Catalog (never typed by hand):
 counts, powers by category and status, matters by department and level, journeys, and
-the reform indicators (零跑动, 最多跑一次, data sharing, time limits).
+the reform indicators (零跑动, 最多跑一次, data sharing, time limits) with the numbers
+behind them (``ReformFigures``, drawn as charts by ``mermaid.reform_charts``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,22 @@ def _avg(values: list[Fraction]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
+@dataclass(frozen=True)
+class ReformFigures:
+    """The numbers behind the reform indicators, for the home page's charts."""
+
+    matters: int
+    visits: dict[str, int]  # matters by on-site visits: "0", "1", "2+", "unknown"
+    materials: int  # materials asked for, over all matters
+    shared: int  # of them, fetched by data sharing
+    avg_promised: Fraction | None  # working days
+    avg_statutory: Fraction | None
+    cut: Fraction | float | None  # 1 - promised / statutory, over matters stating both
+
+    def percent(self, part: int, whole: int) -> float | None:
+        return round(part * 100 / whole, 1) if whole else None
+
+
 @dataclass
 class Overview:
     """The catalog at a glance, computed from the model (never typed by hand)."""
@@ -47,6 +64,7 @@ class Overview:
     matter_level_totals: dict[str, int]
     journeys: list[dict[str, Any]]
     indicators: list[dict[str, str]]  # {name, value, detail}
+    reform: ReformFigures
 
 
 def overview(catalog: Catalog) -> Overview:
@@ -132,4 +150,9 @@ def overview(catalog: Catalog) -> Overview:
         matter_level_totals=dict(zip([lv or "unknown" for lv in level_cols], level_totals)),
         journeys=jrows,
         indicators=indicators,
+        reform=ReformFigures(
+            matters=n,
+            visits={"0": zero, "1": at_most_one - zero, "2+": n - at_most_one - unknown_visits, "unknown": unknown_visits},
+            materials=mentions, shared=shared, avg_promised=avg_p, avg_statutory=avg_s, cut=cut,
+        ),
     )

@@ -1,5 +1,7 @@
-"""Mermaid flowcharts for the site: a matter's steps, and a journey's matters in stages
-with the critical path in red; ``mermaid_text`` makes any name safe inside a label."""
+"""Mermaid diagrams for the site: a matter's steps, a journey's matters in stages with the
+critical path in red, and the home page's reform indicators as charts (``xychart-beta``
+bars and ``pie``, drawn offline by the bundled Mermaid); ``mermaid_text`` makes any name
+safe inside a label."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from ...compiler import model as m
 from ...compiler.journeys import JourneyFigures
 from .. import describe as d
 from ..guides import journey_stages
-from .figures import days_text
+from .figures import ReformFigures, days_text
 
 CRITICAL_COLOR = "#c62828"
 
@@ -107,3 +109,51 @@ def journey_flowchart(catalog: Catalog, jid: str, fig: JourneyFigures) -> str:
         if crit_idx:
             lines.append(f"  linkStyle {','.join(crit_idx)} stroke:{CRITICAL_COLOR},stroke-width:3px")
     return "\n".join(lines) + "\n"
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def _bar_chart(title: str, labels: list[str], values: list[float], y_title: str, y_max: float) -> str:
+    return "\n".join([
+        "xychart-beta",
+        f'  title "{mermaid_text(title)}"',
+        "  x-axis [" + ", ".join(f'"{mermaid_text(x)}"' for x in labels) + "]",
+        f'  y-axis "{mermaid_text(y_title)}" 0 --> {_number(y_max)}',
+        "  bar [" + ", ".join(_number(v) for v in values) + "]",
+    ]) + "\n"
+
+
+def _pie_chart(title: str, slices: list[tuple[str, int]]) -> str:
+    lines = ["pie showData", f"  title {mermaid_text(title)}"]
+    lines += [f'  "{mermaid_text(label)}" : {n}' for label, n in slices if n > 0]
+    return "\n".join(lines) + "\n"
+
+
+def reform_charts(fig: ReformFigures) -> list[dict[str, str]]:
+    """The reform indicators as Mermaid charts ({title, chart}), leaving out a chart with nothing to show."""
+    charts = []
+    shares = [("零跑动事项", fig.percent(fig.visits["0"], fig.matters)),
+              ("最多跑一次事项", fig.percent(fig.visits["0"] + fig.visits["1"], fig.matters)),
+              ("数据共享获取材料", fig.percent(fig.shared, fig.materials)),
+              ("承诺时限较法定压缩", round(float(fig.cut) * 100, 1) if fig.cut is not None else None)]
+    shown = [(name, value) for name, value in shares if value is not None]
+    if shown:
+        title = "改革指标（%）"
+        charts.append({"title": title, "chart": _bar_chart(title, [n for n, _ in shown], [v for _, v in shown], "占比（%）", 100)})
+    if fig.matters:
+        title = "事项到现场次数"
+        charts.append({"title": title, "chart": _pie_chart(title, [
+            ("0 次（零跑动）", fig.visits["0"]), ("1 次", fig.visits["1"]), ("2 次及以上", fig.visits["2+"]), ("未注明", fig.visits["unknown"])])})
+    if fig.materials:
+        title = "申请材料来源"
+        charts.append({"title": title, "chart": _pie_chart(title, [
+            ("申请人提交", fig.materials - fig.shared), ("数据共享获取，免提交", fig.shared)])})
+    days = [(name, value) for name, value in (("平均承诺时限", fig.avg_promised), ("平均法定时限", fig.avg_statutory)) if value is not None]
+    if days:
+        title = "平均办结时限（工作日）"
+        values = [round(float(v), 1) for _, v in days]
+        top = max(values)
+        charts.append({"title": title, "chart": _bar_chart(title, [n for n, _ in days], values, "工作日", max(1, top + top / 10))})
+    return charts

@@ -44,7 +44,7 @@ from ..steps import attachment_bytes
 from .changelog import PAGE as CHANGELOG_PAGE
 from .changelog import last_change_link, write_changelog
 from .figures import LEVELS, STATUS_ORDER, STATUS_ZH, days_text, overview
-from .mermaid import journey_flowchart, matter_flowchart
+from .mermaid import journey_flowchart, matter_flowchart, reform_charts
 from .mkdocs import MERMAID_JS, SITE_ASSETS, SITE_CSS, mkdocs_config
 from .writer import NavLimits, SiteWriter, front_matter
 
@@ -122,6 +122,7 @@ def _home(site: SiteWriter) -> None:
     site.page(
         page, "home.md.j2",
         ov=ov,
+        charts=[{**c, "chart": Markup(c["chart"])} for c in reform_charts(ov.reform)],
         journey_rows=HOME_JOURNEY_ROWS,
         level_names=[m.LEVEL_ZH[lv] for lv in LEVELS] + (["未注明"] if len(ov.matter_level_totals) > len(LEVELS) else []),
         status_names=[STATUS_ZH[s] for s in STATUS_ORDER],
