@@ -241,3 +241,29 @@ def test_untrusted_names_stay_text_in_the_comment_and_the_terminal():
     assert "<img" not in md and "&lt;img" in md
     assert "@org" not in md and "\\|" in md and "\\*\\*粗\\*\\*" in md and "\\[链接\\]" in md
     assert "\x1b" not in render_text(r, "zh") and "\\u001b" in render_text(r, "zh")
+
+
+def test_as_of_reads_both_versions_as_in_force_that_day(tmp_path):
+    """A matter given 失效 2026-06-30 in the new version: on 2026-01-01 only its date changed;
+    on 2026-07-01 it is no longer in force, so the diff reports it removed."""
+    import shutil
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(REPO / "examples" / "city", old)
+    shutil.copytree(REPO / "examples" / "city", new)
+    market = new / "market.qd"
+    text = market.read_text(encoding="utf-8")
+    start = text.index("事项 食品经营许可 ")
+    line_end = text.index("\n", start) + 1
+    market.write_text(text[:line_end] + "  失效: 2026-06-30\n" + text[line_end:], encoding="utf-8")
+
+    def matter_change(day: str) -> dict:
+        r = run_cli("diff", str(old), str(new), "--as-of", day, "--format", "json", "--no-targets")
+        assert r.code == 0, r.output
+        changes = [c for c in json.loads(r.out)["changes"] if c["table"] == "matter" and c["old_id"] == "食品经营许可"]
+        assert len(changes) == 1
+        return changes[0]
+
+    before = matter_change("2026-01-01")
+    assert before["kind"] == "changed" and before["fields"] == [{"field": "effective_to", "old": None, "new": "2026-06-30"}]
+    assert matter_change("2026-07-01")["kind"] == "removed"

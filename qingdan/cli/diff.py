@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ import click
 from ..compiler.report import render_text as render_findings
 from ..compiler.text import say
 from ..fsutil import atomic_write
-from .common import cli_context, fail_usage, lang_option
+from .common import as_of_option, cli_context, fail_usage, lang_option
 from .helptext import help_text, zh_help
 
 DIFF_FORMATS = ("text", "markdown", "json")
@@ -33,8 +34,9 @@ DIFF_FORMATS = ("text", "markdown", "json")
 @click.option("--no-targets", is_flag=True, help=help_text("不计算改革目标（[targets]）", "leave out the [targets] of qingdan.toml"))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=help_text("把报告写入这个文件，而不是标准输出",
                                                                                "write the report to this file instead of standard output"))
+@as_of_option
 def diff_command(old: str, new: str | None, path: str | None, fmt: str, lang: str | None, fail_on_target: bool,
-                 no_targets: bool, output: str | None) -> None:
+                 no_targets: bool, output: str | None, as_of: date | None) -> None:
     """Compare two versions of a rule project: OLD and NEW are directories or git revisions (HEAD~1, main, v2026.1).
 
     Without NEW, OLD is compared with the project in the working tree. PATH is the project's
@@ -51,7 +53,8 @@ def diff_command(old: str, new: str | None, path: str | None, fmt: str, lang: st
     if not project.is_dir():
         fail_usage(f"项目目录不存在 / project directory not found: {project}")
     shown = lang or "zh"
-    options = DiffOptions(compile=cli_context().compile_options(checks=False))
+    # With --as-of both versions are read as in force on that day; without it, each on its own [project] date.
+    options = DiffOptions(compile=cli_context().compile_options(checks=False, as_of=as_of))
     try:
         old_spec = resolve_side(old, project)
         new_spec = resolve_side(new, project) if new is not None else SideSpec(
