@@ -3,15 +3,15 @@
 Power lists kept as spreadsheets often hold codes, not words: 事项类型 ``01``, 实施层级
 ``2,3``, 授权部门 ``73``. ``CodeTables`` says what each code means, in three tables:
 
-- categories (事项类型 / 权力类型): the built-in table follows the national integrated
-  platform's numbering of the power categories, 01 行政许可 … 10 其他行政权力, and 20
-  公共服务. The ten power categories are numbered in the order DOMAIN.md lists them;
-  the shared Guangdong export (``gd-province-sample.jsonl``, ``TASK_TYPE`` next to
-  ``TASK_TYPE_TEXT``) confirms 01, 05, 07 and 08 and shows that provinces differ
-  above 10 (it writes 20 for 其他行政权力 and 21 for 公共服务), so every code can be
-  overridden;
-- levels (行使层级): 1 国家级, 2 省级, 3 市级, 4 县级, 5 乡镇级, 6 村级. The language has
-  the four levels 省, 市, 县, 乡 (DOMAIN.md), so 1 and 6 are known but not imported;
+- categories (事项类型 / 权力类型): 01 行政许可 … 10 其他行政权力 (the ten power
+  categories in the order DOMAIN.md lists them) and 20 公共服务, the national platform's
+  numbering as provincial portals use it. DOMAIN.md gives no codes; the shared Guangdong
+  export (``gd-province-sample.jsonl``, ``TASK_TYPE`` next to ``TASK_TYPE_TEXT``)
+  confirms 01, 05, 07 and 08 and shows that provinces differ above 10 (it writes 20 for
+  其他行政权力 and 21 for 公共服务), so every code can be overridden;
+- levels (行使层级): 1 国家级, 2 省级, 3 市级, 4 县级, 5 乡镇级, 6 村级 (not confirmed by
+  shared data). The language has the four levels 省, 市, 县, 乡 (DOMAIN.md), so 1 and 6
+  are known but not imported;
 - departments: none built in; a code file maps a department code to its name (and,
   optionally, its level and region).
 
