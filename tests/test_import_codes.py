@@ -8,6 +8,7 @@ code 20; code files with mistakes give located errors and no traceback.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -312,3 +313,35 @@ def test_a_code_file_that_is_missing_or_not_utf8(tmp_path, cli):
     gbk_csv = tmp_path / "gbk.csv"  # what Excel writes in China: read
     gbk_csv.write_bytes("代码,名称\n73,省住房和城乡建设厅\n".encode("gb18030"))
     assert load_codes(gbk_csv).department("73").name == "省住房和城乡建设厅"
+
+
+def test_the_shared_export_as_an_all_code_table(shared, tmp_path, cli):
+    """The 300 real records as a list of codes: ORGCODE for the department, TASK_TYPE for the category."""
+    records = [json.loads(line) for line in (shared / "data" / "gd-province-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    src = tmp_path / "gd.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["授权部门", "职权编码", "事项名称", "事项类型", "实施层级"])
+        for rec in records:
+            out.writerow([rec["ORGCODE"], rec["TASK_CODE"], rec["TASK_NAME"], rec["TASK_TYPE"], rec["matter_level"]])
+    depts = sorted({(rec["ORGCODE"], rec["DEPT_NAME"]) for rec in records})
+    left_out = depts[0]  # one department the table lacks
+    table = tmp_path / "codes.csv"
+    table.write_text("代码,名称\n" + "".join(f"{code},{name}\n" for code, name in depts[1:]), encoding="utf-8")
+    project = tmp_path / "p"
+    # the category codes come from the Guangdong file, the departments from the CSV: two imports compared
+    r = cli("import", "table", str(src), "--kind", "power", "--out", str(project), "--codes", str(table))
+    assert r.code == 0, r.output
+    by_dept = compiled(project).catalog.model
+    r = cli("import", "table", str(src), "--kind", "power", "--out", str(tmp_path / "q"), "--codes", str(CODE_FILES / "guangdong.toml"))
+    assert r.code == 0, r.output
+    by_type = compiled(tmp_path / "q").catalog.model
+    text_of = {rec["TASK_NAME"].strip(): parse_category(rec["TASK_TYPE_TEXT"]) for rec in records}
+    assert by_type.powers and all(p.category == text_of[p.name] for p in by_type.powers.values())
+    name_of = {code: name.strip() for code, name in depts}  # two names end in a space the import drops
+    expected = {rec["TASK_NAME"].strip(): name_of[rec["ORGCODE"]] for rec in records if rec["ORGCODE"] != left_out[0]}
+    got = {p.name: by_dept.departments[p.department].name for p in by_dept.powers.values() if p.department}
+    assert got and got.items() <= expected.items()
+    missing = [p for p in report(project)["problems"] if p["code"] == "unknown-department-code"]
+    assert missing and {p["value"] for p in missing} == {left_out[0]} and all(p["column"] == "A" for p in missing)
+    assert all(left_out[0] in (p.note or "") for p in by_dept.powers.values() if p.department is None)
