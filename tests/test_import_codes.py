@@ -242,6 +242,13 @@ def test_a_matter_list_and_a_responsibility_list_read_codes(tmp_path, cli):
     supervisors = sorted(model.departments[x.supervisor].name if x.supervisor else "" for x in model.responsibilities.values())
     assert supervisors == ["", "省市场监督管理局"]
     assert problems(tmp_path / "r") == [(3, "unknown-department-code")]
+    negative = tmp_path / "n.csv"
+    negative.write_text("禁止或许可事项,准入类型,主管部门\n未获得许可不得从事建筑活动,许可准入,73\n禁止新建某类项目,禁止准入,77\n", encoding="utf-8")
+    r = cli("import", "table", str(negative), "--kind", "negative", "--out", str(tmp_path / "n"), "--codes", str(codes))
+    assert r.code == 0, r.output
+    model = compiled(tmp_path / "n").catalog.model
+    assert sorted(model.departments[n.department].name if n.department else "" for n in model.negatives.values()) == ["", "省住房和城乡建设厅"]
+    assert [(p["line"], p["column"], p["value"]) for p in report(tmp_path / "n")["problems"]] == [(3, "C", "77")]
 
 
 # ---------------------------------------------------------------- round trip through the list exports
@@ -279,6 +286,8 @@ BAD_FILES = [
     ("blank.csv", "代码,名称\n73,住建厅\n,住建局\n", 3, "代码为空"),
     ("levelcol.csv", "表,代码,名称,层级\n事项类型,20,其他行政权力,省\n", 2, "只用于部门"),
     ("codes.yaml", "categories:\n  '20': 其他行政权力\n", 0, ".toml 或 .csv"),
+    ("deep.toml", "[departments]\n\"73\" = " + "[" * 100_000 + "]" * 100_000 + "\n", 0, "嵌套过深"),
+    ("array.toml", '[departments]\n"73" = ["住建厅"]\n', 2, "带引号"),
 ]
 
 

@@ -320,6 +320,8 @@ def _table_of(name: str) -> str | None:
 def _read_toml(text: str, b: _Builder) -> None:
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise b.fail(0, "TOML 嵌套过深，代码表只有三张表，每个代码一行", "the TOML nests too deeply; a code file has three tables, one code a line") from None
     except tomllib.TOMLDecodeError as e:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         line = int(where.group(1)) if where else 0

@@ -14,7 +14,10 @@ values:
   its sub-item rows); multi-line cells are lists (materials) or joined (names);
 - one-cell rows such as ``一、行政许可（12项）`` or ``禁止准入类`` set the category or the
   entry type of the rows below them;
-- CSV may be UTF-8 with or without BOM, or GB18030 (what Excel writes in China).
+- CSV may be UTF-8 with or without BOM, or GB18030 (what Excel writes in China);
+- category, level and department cells may hold codes (事项类型 ``01``, 实施层级 ``2,3``,
+  授权部门 ``73``), read through ``codes.CodeTables`` (built-in tables, or a code file);
+  a level cell naming several levels gives a power at several levels.
 
 Rows are numbered as a spreadsheet program shows them, CSV files too (a line break
 inside a quoted cell does not start a new row); a problem about one cell names its
