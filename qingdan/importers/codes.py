@@ -112,6 +112,7 @@ class CodeTables:
         "levels": {**{k: m.LEVEL_ZH[v] for k, v in LEVEL_CODES.items()}, **OUTSIDE_LEVEL_CODES},
     })
     source: str = ""  # the code file's name; "" for the built-in tables alone
+    _read: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # category cells read before
 
     def describe(self) -> str:
         """Where the codes come from, for the import report."""
@@ -132,9 +133,12 @@ class CodeTables:
 
         Raises ValueProblem (``unknown-type``) for a code not in the table or an unknown name.
         """
+        if text in self._read:
+            return self._read[text]
         t = unicodedata.normalize("NFKC", text).strip()
         key = code_key(t)
         if key in self.categories:
+            self._read[text] = self.categories[key]
             return self.categories[key]
         if looks_like_code(t):
             raise ValueProblem("unknown-type", Text(
@@ -142,7 +146,8 @@ class CodeTables:
                 f"the category code '{shorten(t)}' is not in the code table ({self.describe_en()}: {self.known('categories')}); "
                 f"give its meaning under [事项类型] in a --codes file"))
         both = re.fullmatch(r"([0-9]{1,3})\s*[-_.、:：·)）]?\s*(\D.*)", t)
-        return parse_category(both.group(2) if both else t)
+        self._read[text] = parse_category(both.group(2) if both else t)
+        return self._read[text]
 
     def levels_of(self, text: str) -> tuple[list[str], list[tuple[str, Text]]]:
         """A level cell: codes (``2,3``), words (``省级、市级``) or both, as levels (highest first) and unread parts.

@@ -479,6 +479,8 @@ class TableReader:
         self.codes = codes
         self.columns: dict[str, int] = {}  # key -> its column in the current sheet
         self.key_headings: dict[str, str] = {}  # key -> its column's heading in the current sheet
+        self.department_refs: dict[str, tuple[str | None, str | None]] = {}  # department cell -> department_ref
+        self.level_cells: dict[str, tuple[list[str], list[tuple[str, Text]]]] = {}  # level cell -> levels_of
         self.coded: dict[str, str] = {}  # heading -> what its codes were read with (for the report's field list)
         self.power_codes: dict[str, int] = {}  # code -> first row
         self.matter_codes: dict[str, int] = {}
@@ -622,14 +624,19 @@ class TableReader:
         without a department cell, the one given with --department.
         """
         body = cells.get("body")
-        if body:
+        if not body:
+            return self.default_department, None
+        ref = self.department_refs.get(body)
+        if ref is None:
             names = split_list(body, commas=True)
             first = one_line(names[0]) if names else one_line(body)
             dept = self.codes.department(first)
             if dept is not None:
-                return dept.name, None
-            return (None, first) if looks_like_code(first) else (first, None)
-        return self.default_department, None
+                ref = dept.name, None
+            else:
+                ref = (None, first) if looks_like_code(first) else (first, None)
+            self.department_refs[body] = ref
+        return ref
 
     def department_name(self, cells: Cells) -> str | None:
         """The row's department (the first of several, codes read), else the one given with --department."""
@@ -747,15 +754,18 @@ class TableReader:
 
     def levels(self, number: int, record: str, text: str, meta: Meta) -> list[str]:
         """A level cell (``省级``, ``2,3``, ``省级、市级``) as levels, highest first; each part not read is reported."""
-        levels, unread = self.codes.levels_of(text)
+        read = self.level_cells.get(text)
+        if read is None:
+            read = self.level_cells[text] = self.codes.levels_of(text)
+        levels, unread = read
         heading = self.heading("level", col.LEVEL)
         for part, message in unread:
             self.problem(number, "unknown-level", message, "omitted", heading, part, record, self.columns.get("level"))
         if unread:
             meta.append((f"{col.LEVEL} 原文（{'部分' if levels else ''}未能导入）", one_line(text, " ")))
-        if levels and any(looks_like_code(part) for part in re.split(r"[,，、;；/／|\s]+", text) if part):
+        if levels and heading not in self.coded and any(looks_like_code(part) for part in re.split(r"[,，、;；/／|\s]+", text) if part):
             self.coded[heading] = f"代码按{self.codes.describe()}"
-        return levels
+        return list(levels)  # each power its own list: the cell's reading is shared
 
     def where(self, number: int) -> str:
         """Where a record came from, for the comment above it."""
