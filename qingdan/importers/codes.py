@@ -107,9 +107,9 @@ class CodeTables:
     levels: dict[str, str] = field(default_factory=lambda: {code_key(k): v for k, v in LEVEL_CODES.items()})
     outside_levels: dict[str, str] = field(default_factory=lambda: {code_key(k): v for k, v in OUTSIDE_LEVEL_CODES.items()})
     departments: dict[str, DeptCode] = field(default_factory=dict)
-    shown: dict[str, dict[str, str]] = field(default_factory=lambda: {  # table -> code as written -> meaning, for messages
-        "categories": {k: m.CATEGORY_ZH[v] for k, v in CATEGORY_CODES.items()},
-        "levels": {**{k: m.LEVEL_ZH[v] for k, v in LEVEL_CODES.items()}, **OUTSIDE_LEVEL_CODES},
+    shown: dict[str, dict[str, tuple[str, str]]] = field(default_factory=lambda: {  # table -> key -> (code as written, meaning)
+        "categories": {code_key(k): (k, m.CATEGORY_ZH[v]) for k, v in CATEGORY_CODES.items()},
+        "levels": {code_key(k): (k, w) for k, w in [*((k, m.LEVEL_ZH[v]) for k, v in LEVEL_CODES.items()), *OUTSIDE_LEVEL_CODES.items()]},
     })
     source: str = ""  # the code file's name; "" for the built-in tables alone
     _read: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # category cells read before
@@ -123,7 +123,7 @@ class CodeTables:
 
     def known(self, table: str, limit: int = 14) -> str:
         """The codes of a table as ``01 行政许可、02 行政处罚 …`` for a message."""
-        items = sorted(self.shown.get(table, {}).items(), key=lambda kv: (code_key(kv[0]).zfill(8), kv[0]))
+        items = sorted(self.shown.get(table, {}).values(), key=lambda kv: (code_key(kv[0]).zfill(8), kv[0]))
         text = "、".join(f"{k} {v}" for k, v in items[:limit])
         return text + ("……" if len(items) > limit else "") if text else "（无）"
 
@@ -244,9 +244,7 @@ class _Builder:
     def add(self, table: str, code: object, meaning: object, line: int, extra: dict[str, object] | None = None) -> None:
         code_text = self.text(code, line, "代码", "the code")
         key = code_key(code_text)
-        shown = self.tables.shown.setdefault(table, {})
-        for old in [k for k in shown if code_key(k) == key]:  # the built-in entry it replaces (01 for 1)
-            del shown[old]
+        shown = self.tables.shown.setdefault(table, {})  # the built-in entry of the same key (01 for 1) is replaced
         first = self.seen.get((table, key))
         if first is not None:
             raise self.fail(line, f"[{_TABLE_ZH[table]}] 中代码“{code_text}”与第 {first[1]} 行的“{first[0]}”重复",
@@ -263,14 +261,14 @@ class _Builder:
                 raise self.fail(line, f"代码“{code_text}”的含义“{shorten(word)}”不是权力类型（可用：{options}）",
                                 f"the meaning '{shorten(word)}' of code '{code_text}' is not a category ({', '.join(m.CATEGORY_ZH)})") from None
             t.categories[key] = canon
-            shown[code_text] = m.CATEGORY_ZH[canon]
+            shown[key] = (code_text, m.CATEGORY_ZH[canon])
         elif table == "levels":
             word = self.text(meaning, line, f"代码“{code_text}”的含义", f"the meaning of code '{code_text}'")
             outside = _OUTSIDE_WORDS.get(unicodedata.normalize("NFKC", word).replace(" ", ""))
             if outside is not None:
                 t.levels.pop(key, None)
                 t.outside_levels[key] = outside
-                shown[code_text] = outside
+                shown[key] = (code_text, outside)
                 return
             try:
                 levels = parse_levels(word)
@@ -281,10 +279,10 @@ class _Builder:
                                 f"the meaning '{shorten(word)}' of code '{code_text}' is not one level (expected 省级, 市级, 县级, 乡级, or 国家级, 村级)")
             t.outside_levels.pop(key, None)
             t.levels[key] = levels[0]
-            shown[code_text] = m.LEVEL_ZH[levels[0]]
+            shown[key] = (code_text, m.LEVEL_ZH[levels[0]])
         else:
             t.departments[key] = self.department(code_text, meaning, line, extra or {})
-            shown[code_text] = t.departments[key].name
+            shown[key] = (code_text, t.departments[key].name)
 
     def department(self, code_text: str, meaning: object, line: int, extra: dict[str, object]) -> DeptCode:
         fields: dict[str, object] = dict(extra)
@@ -352,29 +350,35 @@ def _read_toml(text: str, b: _Builder) -> None:
 
 
 class _TomlLines:
-    """The line of a table or key in a TOML text, for messages (tomllib gives values, not positions)."""
+    """The line of a table or key in a TOML text, for messages (tomllib gives values, not positions).
+
+    One pass over the lines indexes every ``[table]`` header and every ``key =`` under it.
+    """
+
+    _HEADER = re.compile(r"\s*\[\s*(\"[^\"]*\"|'[^']*'|[^\].\s]+)")
+    _KEY = re.compile(r"\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        self.tables: dict[str, int] = {}
+        self.keys: dict[tuple[str, str], int] = {}
+        table = ""
+        for i, line in enumerate(text.splitlines(), 1):
+            header = self._HEADER.match(line)
+            if header:
+                table = header.group(1).strip("\"'")
+                self.tables.setdefault(table, i)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                self.keys.setdefault((table, key.group(1).strip("\"'")), i)
 
     def table(self, name: str) -> int:
         """The line of ``[name]`` (or of ``[name.…]``, or of ``name =``), 0 when not found."""
-        header = re.compile(r"\s*\[\s*[\"']?" + re.escape(name) + r"[\"']?\s*[\].]")
-        for i, line in enumerate(self.lines, 1):
-            if header.match(line):
-                return i
-        return self.key("", name)
+        return self.tables.get(name) or self.keys.get(("", name), 0)
 
     def key(self, table: str, key: str) -> int:
-        """The line of ``key =`` in ``[table]`` (``""``: before the first table); the table's line when not found."""
-        start = self.table(table) if table else 0
-        pattern = re.compile(r"\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
-        for i in range(start, len(self.lines)):
-            if re.match(r"\s*\[", self.lines[i]):
-                break
-            if pattern.match(self.lines[i]):
-                return i + 1
-        return start
+        """The line of ``key =`` in ``[table]``; the table's line when not found."""
+        return self.keys.get((table, key)) or self.table(table)
 
 
 def _read_csv(text: str, b: _Builder) -> None:
