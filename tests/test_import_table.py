@@ -67,7 +67,7 @@ def test_power_list_with_merged_cells_sections_sub_items_and_bad_rows(tmp_path, 
     assert "承办机构：食品处" in food.note
     drug = powers["药品零售许可"]
     assert drug.code == "330100-XK-0003", "a code merged over the sub-item rows is the main item's"
-    assert drug.level == "city" and drug.division == "市、县"
+    assert drug.levels == ["city", "county"] and drug.level == "city" and drug.division is None, "市、县: a power at two levels"
     matters = {mt.name: mt for mt in model.matters.values()}
     assert matters["食品经营许可证核发"].code == "330100-XK-0001" and matters["食品经营许可证变更"].code == "330100-XK-0002"
     assert matters["食品经营许可证变更"].power == food.id and matters["药品零售企业变更"].power == drug.id
@@ -75,8 +75,8 @@ def test_power_list_with_merged_cells_sections_sub_items_and_bad_rows(tmp_path, 
     assert powers["广告违法处罚"].category is None  # its level comes from the department, 国家级 is not imported
     assert powers["网络交易监督检查"].category == "inspection"
     assert model.departments[powers["网络交易监督检查"].department].name == "某市市场监督管理局"
-    assert problems(out) == [(8, "empty-name"), (9, "unknown-level"), (9, "unknown-type"), (10, "duplicate-code"),
-                             (11, "several-departments")]
+    assert problems(out) == [(8, "empty-name"), (9, "unknown-type"), (9, "unknown-level"), (10, "duplicate-code"),
+                             (11, "several-departments")]  # a row's problems in column order: 权力类型 (D) before 行使层级 (H)
     rep = report(out)
     assert rep["problems"][0]["sheet"] == "权力清单"
     assert rep["fields"]["实施依据（设定依据）"].startswith("依据") and rep["fields"]["承办机构"] == "备注（承办机构）"

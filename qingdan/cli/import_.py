@@ -135,22 +135,35 @@ def gov_json_command(file: str, out: str, force: bool, strict: bool, baseline: b
 @click.option("--kind", required=True, type=click.Choice(["power", "responsibility", "negative", "matter"]), help=help_text("表格是哪一种清单", "which list the table holds"))
 @click.option("--sheet", default=None, help=help_text("工作表名称（默认：所有能识别表头的工作表）", "worksheet name (default: every sheet with recognised headings)"))
 @click.option("--department", default=None, help=help_text("未注明部门的行所属的部门（只含一个部门的清单）", "department for rows that name none (a list of one department)"))
+@click.option("--codes", "codes_file", default=None, type=click.Path(dir_okay=False),
+              help=help_text("代码文件（.toml 或 .csv），说明表中代码的含义：事项类型、行使层级和部门代码，覆盖内置的全国代码表（见 docs/import.md）",
+                             "code file (.toml or .csv) saying what the codes in the table mean: 事项类型, 行使层级 and 部门 codes, "
+                             "over the built-in national tables (see docs/import.md)"))
 @out_option
 @force_option
 @strict_option
 @baseline_option
 @lang_option
-def table_command(file: str, kind: str, sheet: str | None, department: str | None, out: str, force: bool, strict: bool,
-                  baseline: bool, lang: str) -> None:
+def table_command(file: str, kind: str, sheet: str | None, department: str | None, codes_file: str | None, out: str, force: bool,
+                  strict: bool, baseline: bool, lang: str) -> None:
     """Import a power, responsibility, negative or matter list from XLSX or CSV."""
-    from ..importers.table import TableError, read_table  # on use: see the module docstring
+    from ..importers.codes import CodesError, load_codes  # on use: see the module docstring
+    from ..importers.table import TableError, read_table
 
     src = Path(file)
     if not src.is_file():
         fail_usage(say(lang, f"找不到输入文件 {file}", f"input file not found: {file}"))
+    codes = None
+    if codes_file is not None:
+        if not Path(codes_file).is_file():
+            fail_usage(say(lang, f"找不到代码表文件 {codes_file}", f"code file not found: {codes_file}"))
+        try:
+            codes = load_codes(codes_file)
+        except CodesError as e:
+            fail_usage(say(lang, e.zh, e.en))
     _check_target(src, out, force, lang)
     try:
-        result = read_table(src, kind, sheet=sheet, department=department)
+        result = read_table(src, kind, sheet=sheet, department=department, codes=codes)
     except TableError as e:
         fail_usage(say(lang, e.zh, e.en))
     except OSError as e:

@@ -304,6 +304,11 @@ class Lowering:
                     out.append(c)
         return out
 
+    def levels(self, field: ast.Field | None) -> dict[str, Any]:
+        """``层级: 省, 市`` on a power or matter: ``levels`` highest first (repeats dropped), ``level`` the highest."""
+        found = sorted(set(self.enums(field, "level")), key=m.LEVEL_ORDER.__getitem__)
+        return {"level": found[0] if found else None, "levels": found}
+
     def boolean(self, field: ast.Field | None) -> bool | None:
         if field is None:
             return None
@@ -483,7 +488,7 @@ class Lowering:
             code=self.text(f.get("code")),
             category=self.enum(f.get("category"), "category"),
             department=self.name(f.get("department")),
-            level=self.enum(f.get("level"), "level"),
+            **self.levels(f.get("level")),
             basis=self.citations(f.get("basis")),
             status=self.status(f.get("status")),
             effective_from=self.a_date(f.get("effective_from")),
@@ -611,7 +616,7 @@ class Lowering:
             category=self.enum(f.get("category"), "category"),
             power=self.name(f.get("power")),
             department=self.name(f.get("department")),
-            level=self.enum(f.get("level"), "level"),
+            **self.levels(f.get("level")),
             basis=self.citations(f.get("basis")),
             applicants=self.texts(f.get("applicants")),
             fee=self.fee(f.get("fee")),

@@ -225,7 +225,8 @@ class Power(Node):
     code: str | None = None
     category: Category | None = None
     department: str | None = None
-    level: Level | None = None
+    level: Level | None = None  # the highest of ``levels``
+    levels: list[Level] = Field(default_factory=list)  # every level it is exercised at (层级: 省, 市), highest first
     basis: list[Citation] = Field(default_factory=list)
     status: PowerStatus = Field(default_factory=PowerStatus)
     effective_from: date | None = None
@@ -386,7 +387,8 @@ class Matter(Node):
     category: Category | None = None  # written on the matter; else the power's (see Catalog.category_of)
     power: str | None = None
     department: str | None = None
-    level: Level | None = None
+    level: Level | None = None  # the highest of ``levels``
+    levels: list[Level] = Field(default_factory=list)  # every level it is handled at (层级: 省, 市), highest first
     basis: list[Citation] = Field(default_factory=list)
     applicants: list[str] = Field(default_factory=list)
     fee: Fee | None = None

@@ -86,6 +86,8 @@ class Resolver:
             if p.level is None:
                 dept = c.departments.get(p.department or "")
                 p.level = dept.level if dept and dept.level else default_level
+            if not p.levels and p.level:
+                p.levels = [p.level]
         for r in c.responsibilities.values():
             who_zh, who_en = f"责任“{r.id}”", f"responsibility '{r.id}'"
             self.need(r.power, ("powers",), value_loc(r, "power"), who_zh, who_en)
@@ -103,6 +105,8 @@ class Resolver:
                 dept = c.departments.get(mt.department or "")
                 mt.level = dept.level if dept and dept.level else default_level
             self.bodies_of(mt, who_zh, who_en)
+            if not mt.levels and mt.level:
+                mt.levels = [mt.level]
             for st in mt.steps:
                 self.need(st.department, ("departments",), value_loc(st, "department"), f"{who_zh}的步骤“{st.id}”", f"step '{st.id}' of {who_en}")
             for mat in mt.materials:

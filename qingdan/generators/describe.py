@@ -6,6 +6,7 @@ module words them once so every artefact says them the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -163,7 +164,10 @@ def handling_type_text(limits: m.Limits) -> str:
     return "承诺件" if limits.promised is not None else ""
 
 
-def level_text(level: str | None) -> str:
+def level_text(level: str | Sequence[str] | None) -> str:
+    """省级, or 省级、市级 for the levels of a power or matter exercised at several."""
+    if level is not None and not isinstance(level, str):
+        return "、".join(m.LEVEL_ZH[lv] for lv in level) or "未注明"
     return m.LEVEL_ZH.get(level or "", "") or "未注明"
 
 

@@ -223,7 +223,7 @@ def _service(g: _Graph, catalog: Catalog, mt: m.Matter, slug: str) -> dict[str, 
     base = f"urn:qingdan:service:{slug}"
     power = catalog.power_of(mt)
     category = catalog.category_of(mt)
-    desc = f"{mt.name}：{d.category_text(category)}，实施主体{catalog.department_name(mt.department) or '未注明'}，{d.level_text(mt.level)}。"
+    desc = f"{mt.name}：{d.category_text(category)}，实施主体{catalog.department_name(mt.department) or '未注明'}，{d.level_text(mt.levels or mt.level)}。"
     service: dict = {
         "@id": base,
         "@type": "cpsv:PublicService",

@@ -287,7 +287,7 @@ def matter_view(catalog: Catalog, mid: str, version: str | None = None, date: st
             "category": d.category_text(catalog.category_of(mt)),
             "power": f"{power.name}（{power.code}）" if power and power.code else (power.name if power else "未注明"),
             "department": catalog.department_name(mt.department) or "未注明",
-            "level": d.level_text(mt.level),
+            "level": d.level_text(mt.levels or mt.level),
             "basis": _basis_list(catalog, mt.basis),
             "applicants": "、".join(mt.applicants) or "未注明",
             "conditions": [

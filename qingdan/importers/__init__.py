@@ -1,7 +1,8 @@
 """Import existing catalogs: platform exports and spreadsheets become a rule project.
 
 ``gov_json`` reads JSON Lines exported by a provincial service platform, ``table`` reads
-power, responsibility, negative and matter lists from XLSX or CSV. Both fill the same
+power, responsibility, negative and matter lists from XLSX or CSV, reading code cells
+(事项类型 ``01``, 行使层级 ``2,3``, department codes) through ``codes``. Both fill the same
 intermediate records (``records``), which ``writer`` turns into ``qingdan.toml``, one
 rule file per department and ``laws.qd``, written through the formatter into a fresh
 directory that replaces the target only when everything succeeded. ``report`` renders

@@ -94,7 +94,8 @@ class PowerRec:
     code: str | None = None
     category: str | None = None
     department: str | None = None
-    level: str | None = None
+    level: str | None = None  # the highest of ``levels`` (or the only level)
+    levels: list[str] = field(default_factory=list)  # several levels (层级: 省, 市), highest first; empty: just ``level``
     basis: list[Cite] = field(default_factory=list)
     status: str | None = None  # rule-file text: 保留, 取消, 下放(县) …
     effective_from: str | None = None
@@ -156,7 +157,8 @@ class MatterRec:
     category: str | None = None  # written on the matter only when it implements no power (公共服务)
     power: str | None = None  # a PowerRec key
     department: str | None = None
-    level: str | None = None
+    level: str | None = None  # the highest of ``levels`` (or the only level)
+    levels: list[str] = field(default_factory=list)  # several levels (层级: 省, 市), highest first; empty: just ``level``
     basis: list[Cite] = field(default_factory=list)
     applicants: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)  # rule-file words: 网上 窗口 邮寄 移动端
@@ -481,6 +483,15 @@ def parse_level(text: str) -> tuple[str, str | None]:
 
     Raises ValueProblem for levels the model does not have (国家级) or unreadable text.
     """
+    levels = parse_levels(text)
+    return levels[0], (None if len(levels) == 1 else text)
+
+
+def parse_levels(text: str) -> list[str]:
+    """``"省级"`` → ["province"]; ``"省、市、县三级"`` → every level named, highest first.
+
+    Raises ValueProblem for levels the model does not have (国家级, 村级) or unreadable text.
+    """
     t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     canon = lookup(ENUMS["level"], t)
     if canon is None and t.endswith("级"):
@@ -488,15 +499,17 @@ def parse_level(text: str) -> tuple[str, str | None]:
     if canon is None and t in ("乡镇", "乡镇级", "镇级", "街道级", "乡镇(街道)", "乡镇街道"):
         canon = "township"
     if canon is not None:
-        return canon, None
+        return [canon]
     if re.search(r"国家|中央|部级", t):
         raise ValueProblem("unknown-level", Text(f"层级“{text}”不是省、市、县、乡之一（规则语言没有国家级）",
                                                  f"level '{text}' is not one of province, city, county, township"))
+    if re.search(r"村|社区", t):
+        raise ValueProblem("unknown-level", Text(f"层级“{text}”不是省、市、县、乡之一（规则语言没有村级）",
+                                                 f"level '{text}' is not one of province, city, county, township (the language has no village level)"))
     rest = re.sub(r"[级、,，/和及与\s三四两二]|共同|分别|均可|行使", "", t)
     found = _LEVEL_PATTERN.findall(t)
     if found and not _LEVEL_PATTERN.sub("", rest):
-        levels = sorted({_LEVEL_CHAR[w] for w in found}, key=lambda lv: m.LEVEL_ORDER[lv])
-        return levels[0], (None if len(levels) == 1 else text)
+        return sorted({_LEVEL_CHAR[w] for w in found}, key=lambda lv: m.LEVEL_ORDER[lv])
     raise ValueProblem("unknown-level", Text(f"无法识别的层级“{text}”（应为 省级、市级、县级 或 乡级）",
                                              f"unreadable level '{text}' (expected 省级, 市级, 县级 or 乡级)"))
 

@@ -14,7 +14,10 @@ values:
   its sub-item rows); multi-line cells are lists (materials) or joined (names);
 - one-cell rows such as ``一、行政许可（12项）`` or ``禁止准入类`` set the category or the
   entry type of the rows below them;
-- CSV may be UTF-8 with or without BOM, or GB18030 (what Excel writes in China).
+- CSV may be UTF-8 with or without BOM, or GB18030 (what Excel writes in China);
+- category, level and department cells may hold codes (事项类型 ``01``, 实施层级 ``2,3``,
+  授权部门 ``73``), read through ``codes.CodeTables`` (built-in tables, or a code file);
+  a level cell naming several levels gives a power at several levels.
 
 Rows are numbered as a spreadsheet program shows them, CSV files too (a line break
 inside a quoted cell does not start a new row); a problem about one cell names its
@@ -43,6 +46,7 @@ from typing import TypeVar
 from ..compiler.text import Text
 from ..lists import columns as col
 from ..lists.cells import csv_plain
+from .codes import BUILTIN, CodeTables, looks_like_code
 from .records import (
     LEVEL_WORD,
     ConditionRec,
@@ -105,7 +109,7 @@ _COMMON: Headings = {
     "basis": (col.BASIS, col.SET_BASIS, "法律依据", "依据", "设定和实施依据", "设定依据和实施依据", "实施依据及设定依据",
               "法定依据", "法律法规依据", "设定依据实施依据", "实施依据设定依据", "实施依据和设定依据"),
     "body": (col.BODY, "行使主体", "责任主体", "实施机关", "实施部门", "部门", "行使部门", "主体", "实施单位", "实施机构",
-             "执法主体", "职权主体", "实施主体名称"),
+             "执法主体", "职权主体", "实施主体名称", "授权部门", "授权机关", "职权部门", "实施主体代码", "部门代码"),
     "office": (OFFICE, "承办处室", "内设机构", "承办单位", "承办科室", "具体承办机构", "承办机构处室", "责任处室"),
     "level": (col.LEVEL, "层级", "实施层级", "行使层次", "权力层级", "实施层级行使层级"),
     "status": (col.STATUS, "状态"),
@@ -482,10 +486,16 @@ T = TypeVar("T")
 class TableReader:
     """Reads the rows of one kind of list, sheet after sheet, into an ImportResult."""
 
-    def __init__(self, source: str, kind: str, department: str | None) -> None:
+    def __init__(self, source: str, kind: str, department: str | None, codes: CodeTables = BUILTIN) -> None:
         self.kind = kind
         self.result = ImportResult(source=source, kind=kind)
         self.default_department = department
+        self.codes = codes
+        self.columns: dict[str, int] = {}  # key -> its column in the current sheet
+        self.key_headings: dict[str, str] = {}  # key -> its column's heading in the current sheet
+        self.department_refs: dict[str, tuple[str | None, str | None]] = {}  # department cell -> department_ref
+        self.level_cells: dict[str, tuple[list[str], list[tuple[str, Text]]]] = {}  # level cell -> levels_of
+        self.coded: dict[str, str] = {}  # heading -> what its codes were read with (for the report's field list)
         self.power_codes: dict[str, int] = {}  # code -> first row
         self.matter_codes: dict[str, int] = {}
         self.negative_codes: dict[str, int] = {}
@@ -509,7 +519,10 @@ class TableReader:
     def read_sheet(self, sheet: Sheet, layout: Layout) -> None:
         """Every row below the headings: section rows set the category or type, the others are records."""
         self.sheet = sheet.name
+        self.columns, self.key_headings = {}, {}
         for c, key in layout.keys.items():
+            self.columns.setdefault(key, c)
+            self.key_headings.setdefault(key, layout.headings[c])
             self.result.field_use.setdefault(layout.headings[c], _FIELD_DEST.get(key, key))
         for h in layout.extra.values():
             self.result.field_use.setdefault(h, "注释（没有对应字段）")
@@ -596,7 +609,12 @@ class TableReader:
         return False
 
     def finish(self) -> None:
-        """Statuses that name another body: a transfer's department is declared, a merge needs a known power."""
+        """Statuses that name another body: a transfer's department is declared, a merge needs a known power.
+
+        The report's field list says which columns held codes and which tables read them.
+        """
+        for heading, how in sorted(self.coded.items()):
+            self.result.field_use[heading] = f"{self.result.field_use.get(heading, '')}（{how}）"
         names = {p.name for p in self.result.powers.values()} | {p.ident for p in self.result.powers.values() if p.ident}
         for p in self.result.powers.values():
             status = p.status or ""
@@ -613,64 +631,119 @@ class TableReader:
                 p.status = None
 
     # ------------------------------------------------------------ shared pieces
-    def department_name(self, cells: Cells) -> str | None:
-        """The row's department (the first of several), else the one given with --department."""
-        body = cells.get("body")
-        if body:
-            names = split_list(body, commas=True)
-            return one_line(names[0]) if names else one_line(body)
-        return self.default_department
+    def department_ref(self, cells: Cells) -> tuple[str | None, str | None]:
+        """(the row's department name, None), or (None, the code) for a department code the code table lacks.
 
-    def department_of(self, number: int, cells: Cells, record: str, meta: Meta) -> str | None:
-        """The row's department, declared; several or none are reported."""
-        name = self.department_name(cells)
+        The department is the first of several, a code read through the department table;
+        without a department cell, the one given with --department.
+        """
         body = cells.get("body")
+        if not body:
+            return self.default_department, None
+        ref = self.department_refs.get(body)
+        if ref is None:
+            names = split_list(body, commas=True)
+            first = one_line(names[0]) if names else one_line(body)
+            dept = self.codes.department(first)
+            if dept is not None:
+                ref = dept.name, None
+            else:
+                ref = (None, first) if looks_like_code(first) else (first, None)
+            self.department_refs[body] = ref
+        return ref
+
+    def department_name(self, cells: Cells) -> str | None:
+        """The row's department (the first of several, codes read), else the one given with --department."""
+        return self.department_ref(cells)[0]
+
+    def department_of(self, number: int, cells: Cells, record: str, meta: Meta, notes: Meta | None = None) -> str | None:
+        """The row's department, declared; several, none or an unknown code are reported (a code is kept in ``notes``)."""
+        body = cells.get("body")
+        heading = self.heading("body", col.BODY)
         if body:
             names = split_list(body, commas=True)
             if len(names) > 1:
                 self.problem(number, "several-departments", Text(f"实施主体写了多个部门（{'、'.join(names)}），按第一个“{names[0]}”导入，其余写入注释",
                                                                  f"several departments given ({', '.join(names)}); the first, '{names[0]}', is used, the others kept as a comment"),
-                             "kept", col.BODY, body, record)
-                meta.append((col.BODY + "（其余）", "、".join(names[1:])))
-        if name:
-            self.result.department(name)
-            return name
+                             "kept", heading, body, record)
+                rest = [(d.name if (d := self.codes.department(n)) else n) for n in names[1:]]
+                meta.append((col.BODY + "（其余）", "、".join(rest)))
+            first = one_line(names[0]) if names else one_line(body)
+            return self.named_department(number, first, "body", record, notes if notes is not None else meta)
+        if self.default_department:
+            self.result.department(self.default_department)
+            return self.default_department
         self.problem(number, "missing-department", Text("没有实施主体（部门），已导入但不属于任何部门；可用 --department 指定",
                                                         "no implementing department; imported without one (use --department to give one)"), "kept", col.BODY, record=record)
         return None
 
-    def value(self, number: int, record: str, field: str, text: str | None, reader: Callable[..., T], meta: Meta, *args: object) -> T | None:
-        """``reader(text, *args)``; an unreadable value is reported, kept in ``meta`` and gives None."""
+    def heading(self, key: str, default: str) -> str:
+        """The heading of ``key``'s column as the sheet writes it."""
+        return self.key_headings.get(key, default)
+
+    def named_department(self, number: int, text: str, key: str, record: str, notes: Meta) -> str | None:
+        """A department cell's name, declared: a code through the department table (an unknown code is reported, kept in ``notes``)."""
+        heading = self.heading(key, col.BODY)
+        dept = self.codes.department(text)
+        if dept is not None:
+            d = self.result.department(dept.name)
+            d.level = d.level or dept.level
+            d.region = d.region or dept.region
+            d.code = d.code or dept.code
+            self.coded[heading] = f"部门代码按{self.codes.describe()}"
+            return dept.name
+        if not looks_like_code(text):
+            self.result.department(text)
+            return text
+        if self.codes.departments:
+            zh = (f"部门代码“{text}”不在部门代码表（{self.codes.source}）中：已导入但不属于任何部门，代码保留在备注中；"
+                  f"请在代码表的 [部门] 中写明“{text}”是哪个部门后重新导入")
+            en = (f"the department code '{text}' is not in the department table ({self.codes.source}): imported without a department, "
+                  f"the code kept in the note; add '{text}' under [部门] in the code file and import again")
+        else:
+            zh = (f"“{text}”是部门代码，但没有部门代码表：已导入但不属于任何部门，代码保留在备注中；"
+                  f"请用 --codes 文件的 [部门] 表写明各代码对应的部门后重新导入")
+            en = (f"'{text}' is a department code, but no department table was given: imported without a department, the code kept "
+                  f"in the note; give a --codes file whose [部门] table names the department of each code, and import again")
+        self.problem(number, "unknown-department-code", Text(zh, en), "kept", heading, text, record, self.columns.get(key))
+        notes.append((f"{heading}（代码，代码表中没有）", text))
+        return None
+
+    def value(self, number: int, record: str, field: str, text: str | None, reader: Callable[..., T], meta: Meta, *args: object,
+              column: int | None = None) -> T | None:
+        """``reader(text, *args)``; an unreadable value is reported (with its ``column``), kept in ``meta`` and gives None."""
         if not text:
             return None
         try:
             return reader(text, *args)
         except ValueProblem as e:
-            self.problem(number, e.code, e.message, "omitted", field, one_line(text, " "), record)
+            self.problem(number, e.code, e.message, "omitted", field, one_line(text, " "), record, column)
             meta.append((f"{field} 原文（未能导入）", one_line(text, " ")))
             return None
 
     def power_key(self, cells: Cells) -> str:
-        """Powers are one per name and department."""
-        return f"{one_line(cells['name'])}|{self.department_name(cells) or ''}"
+        """Powers are one per name and department (or department code the table lacks)."""
+        name, code = self.department_ref(cells)
+        return f"{one_line(cells['name'])}|{name or ('#' + code if code else '')}"
 
     def new_power(self, number: int, cells: Cells, section_category: str | None, record: str, code: str | None) -> PowerRec:
         """A power from a row's main item: name, category, department, level, basis, status …"""
         meta: Meta = []
+        notes: Meta = []
         name = one_line(cells["name"])
-        dept = self.department_of(number, cells, record, meta)
+        dept = self.department_of(number, cells, record, meta, notes)
         key = self.power_key(cells)
         category = None
         if cells.get("category"):
-            category = self.value(number, record, col.CATEGORY, cells["category"], parse_category, meta)
+            category = self.value(number, record, col.CATEGORY, cells["category"], self.codes.category, meta, column=self.columns.get("category"))
+            if category and looks_like_code(cells["category"]):
+                self.coded[self.heading("category", col.CATEGORY)] = f"代码按{self.codes.describe()}"
         elif section_category:
             category = section_category
-        power = PowerRec(key=key, name=name, origin=self.where(number), code=code, category=category, department=dept, meta=meta)
-        level_text = cells.get("level")
-        if level_text:
-            parsed = self.value(number, record, col.LEVEL, level_text, parse_level, meta)
-            if parsed:
-                power.level, power.division = parsed
+        power = PowerRec(key=key, name=name, origin=self.where(number), code=code, category=category, department=dept, meta=meta, notes=notes)
+        if cells.get("level"):
+            power.levels = self.levels(number, record, cells["level"], meta)
+            power.level = power.levels[0] if power.levels else None
         if cells.get("division"):
             power.division = one_line(cells["division"], " ")
         if cells.get("basis"):
@@ -692,6 +765,21 @@ class TableReader:
         if code:
             self.power_codes[code] = number
         return power
+
+    def levels(self, number: int, record: str, text: str, meta: Meta) -> list[str]:
+        """A level cell (``省级``, ``2,3``, ``省级、市级``) as levels, highest first; each part not read is reported."""
+        read = self.level_cells.get(text)
+        if read is None:
+            read = self.level_cells[text] = self.codes.levels_of(text)
+        levels, unread = read
+        heading = self.heading("level", col.LEVEL)
+        for part, message in unread:
+            self.problem(number, "unknown-level", message, "omitted", heading, part, record, self.columns.get("level"))
+        if unread:
+            meta.append((f"{col.LEVEL} 原文（{'部分' if levels else ''}未能导入）", one_line(text, " ")))
+        if levels and heading not in self.coded and any(looks_like_code(part) for part in re.split(r"[,，、;；/／|\s]+", text) if part):
+            self.coded[heading] = f"代码按{self.codes.describe()}"
+        return list(levels)  # each power its own list: the cell's reading is shared
 
     def where(self, number: int) -> str:
         """Where a record came from, for the comment above it."""
@@ -747,7 +835,7 @@ class TableReader:
             if sub_code:
                 self.matter_codes[sub_code] = number
             mt = MatterRec(key=f"{number}|{self.sheet}", name=sub, origin=self.where(number) + "（子项）", code=sub_code, power=power.key,
-                           department=power.department, level=power.level, division=power.division, basis=list(power.basis),
+                           department=power.department, level=power.level, levels=list(power.levels), division=power.division, basis=list(power.basis),
                            meta=[] if created else list(extra))
             self.result.matters.append(mt)
 
@@ -790,8 +878,7 @@ class TableReader:
         if cells.get("supervisor"):
             names = split_list(cells["supervisor"], commas=True)
             if names:
-                resp.supervisor = one_line(names[0])
-                self.result.department(resp.supervisor)
+                resp.supervisor = self.named_department(number, one_line(names[0]), "supervisor", record, resp.meta)
                 if len(names) > 1:
                     resp.meta.append((col.SUPERVISOR + "（其余）", "、".join(names[1:])))
         if cells.get("accountability"):
@@ -829,8 +916,7 @@ class TableReader:
         if cells.get("body"):
             names = split_list(cells["body"], commas=True)
             if names:
-                n.department = one_line(names[0])
-                self.result.department(n.department)
+                n.department = self.named_department(number, one_line(names[0]), "body", code or name, n.meta)
                 if len(names) > 1:
                     n.meta.append((col.AUTHORITY + "（其余）", "、".join(names[1:])))
         if cells.get("implemented_by"):
@@ -875,6 +961,7 @@ class TableReader:
             return
         title = sub or one_line(cells["name"])
         meta: Meta = list(extra)
+        notes: Meta = []
         row_code = _code(cells)
         main_code, code = (row_code, None) if sub and self.group_code else (None, row_code)
         if self.duplicate(number, code, self.matter_codes, title):
@@ -888,14 +975,14 @@ class TableReader:
             department = power.department
         else:
             power = None
-            department = self.department_of(number, cells, code or title, meta)
+            department = self.department_of(number, cells, code or title, meta, notes)
         record = code or title
         if code:
             self.matter_codes[code] = number
         mt = MatterRec(key=f"{number}|{self.sheet}", name=title, origin=self.where(number), code=code, power=power.key if power else None,
-                       department=department, meta=meta)
+                       department=department, meta=meta, notes=notes)
         if power:
-            mt.level, mt.division = power.level, power.division
+            mt.level, mt.levels, mt.division = power.level, list(power.levels), power.division
         if cells.get("basis"):
             mt.basis = citations(cells["basis"])
         licensing = power is not None and power.category == "licensing"
@@ -998,8 +1085,9 @@ def _fee(text: str) -> tuple[str, str]:
     return ("text", one_line(text, " "))
 
 
-def read_table(path: str | Path, kind: str, sheet: str | None = None, department: str | None = None) -> ImportResult:
-    """Read a list of ``kind`` from an .xlsx or .csv file."""
+def read_table(path: str | Path, kind: str, sheet: str | None = None, department: str | None = None,
+               codes: CodeTables | None = None) -> ImportResult:
+    """Read a list of ``kind`` from an .xlsx or .csv file; ``codes`` reads code cells (default: the built-in tables)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -1012,7 +1100,7 @@ def read_table(path: str | Path, kind: str, sheet: str | None = None, department
     else:
         raise TableError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：应为 .xlsx 或 .csv",
                          f"unsupported file type {path.suffix or '(none)'}: expected .xlsx or .csv")
-    reader = TableReader(strip_unsafe(path.name), kind, strip_unsafe(department) if department is not None else None)
+    reader = TableReader(strip_unsafe(path.name), kind, strip_unsafe(department) if department is not None else None, codes or BUILTIN)
     used = 0
     for sh in sheets:
         layout = find_layout(sh, kind)

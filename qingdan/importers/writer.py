@@ -271,8 +271,8 @@ class ProjectWriter:
             lines.append(f"  类别: {CATEGORY_ZH[p.category]}")
         if p.department:
             lines.append(f"  部门: {self.ids.dept[p.department]}")
-        if p.level:
-            lines.append(f"  层级: {LEVEL_WORD[p.level]}")
+        if p.levels or p.level:
+            lines.append("  层级: " + ", ".join(LEVEL_WORD[lv] for lv in p.levels or [p.level or ""]))
         if p.basis:
             lines.append(f"  依据: {self.cite(p.basis)}")
         if p.status:
@@ -361,8 +361,8 @@ class ProjectWriter:
             lines.append(f"  权力: {ids.power[mt.power]}")
         if mt.department:
             lines.append(f"  部门: {ids.dept[mt.department]}")
-        if mt.level:
-            lines.append(f"  层级: {LEVEL_WORD[mt.level]}")
+        if mt.levels or mt.level:
+            lines.append("  层级: " + ", ".join(LEVEL_WORD[lv] for lv in mt.levels or [mt.level or ""]))
         if mt.division:
             lines.append(f"  分级: {q(mt.division)}")
         if mt.basis:

@@ -42,7 +42,7 @@ def power_rows(catalog: Catalog) -> list[Row]:
             c.CATEGORY: m.CATEGORY_ZH.get(p.category or "", ""),
             c.BASIS: _basis(catalog, p.basis),
             c.BODY: catalog.department_name(p.department),
-            c.LEVEL: m.LEVEL_ZH.get(p.level or "", ""),
+            c.LEVEL: "、".join(m.LEVEL_ZH[lv] for lv in p.levels or ([p.level] if p.level else [])),  # 省级、市级: several levels
             c.STATUS: status_text(p.status),
             c.EFFECTIVE_FROM: p.effective_from.isoformat() if p.effective_from else "",
             c.EFFECTIVE_TO: p.effective_to.isoformat() if p.effective_to else "",

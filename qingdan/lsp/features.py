@@ -238,7 +238,7 @@ class _Hover:
     def on_power(self, p: m.Power) -> None:
         self.row("类别", "category", _enum_word("category", p.category) if p.category else None)
         self.row("部门", "department", self.dept(p.department))
-        self.row("层级", "level", _enum_word("level", p.level))
+        self.row("层级", "level", "、".join(_enum_word("level", lv) for lv in p.levels) if len(p.levels) > 1 else _enum_word("level", p.level))
         if p.status.kind != "retain":
             self.row("状态", "status", _enum_word("status", p.status.kind) + (f" → {md(p.status.target or p.status.level or '')}"))
         self.basis(p.basis)
@@ -258,7 +258,7 @@ class _Hover:
         self.row("编码", "code", md(mt.code))
         self.row("权力", "power", md(mt.power))
         self.row("部门", "department", self.dept(mt.department))
-        self.row("层级", "level", _enum_word("level", mt.level))
+        self.row("层级", "level", "、".join(_enum_word("level", lv) for lv in mt.levels) if len(mt.levels) > 1 else _enum_word("level", mt.level))
         self.row("法定时限", "statutory limit", _duration(mt.limits.statutory) if mt.limits.statutory else None)
         self.row("结果", "result", md(mt.result.name) if mt.result else None)
         self.basis(mt.basis)

@@ -32,6 +32,19 @@ def _level_en(level: str | None) -> str:
     return level or "unknown level"
 
 
+def _levels_zh(levels: tuple[str, ...]) -> str:
+    return "、".join(m.LEVEL_ZH[lv] for lv in levels) if levels else "未定层级"
+
+
+def _levels_en(levels: tuple[str, ...]) -> str:
+    return ", ".join(levels) if levels else "unknown level"
+
+
+def _levels_of(node: m.Power | m.Matter) -> tuple[str, ...]:
+    """Every level a power or matter is exercised at, highest first (``层级: 省, 市`` gives two)."""
+    return tuple(node.levels) or ((node.level,) if node.level else ())
+
+
 class ScopeKeys:
     """The scope of a power or matter: its object and action, with names normalized.
 
@@ -95,7 +108,7 @@ class _Party:
     kind: str  # power / matter
     node: m.Power | m.Matter
     department: str
-    level: str | None
+    levels: tuple[str, ...]  # highest first; several when it is exercised at several levels
     region: str  # region prefix
     division: bool
     zone: str = ""  # the department's 辖区, when it acts only in a zone of its region
@@ -104,12 +117,17 @@ class _Party:
     def id(self) -> str:
         return self.node.id
 
+    @property
+    def top(self) -> int | None:
+        """The order of its highest level (0 province … 3 township), None without a level."""
+        return m.LEVEL_ORDER[self.levels[0]] if self.levels else None
+
     def zh(self, model: m.CatalogModel) -> str:
         what = "权力" if self.kind == "power" else "事项"
-        return f"{what}“{self.id}”（{_level_zh(self.level)}，部门{dept_zh(model, self.department)}）"
+        return f"{what}“{self.id}”（{_levels_zh(self.levels)}，部门{dept_zh(model, self.department)}）"
 
     def en(self) -> str:
-        return f"{self.kind} '{self.id}' ({_level_en(self.level)}, department {dept_en(self.department)})"
+        return f"{self.kind} '{self.id}' ({_levels_en(self.levels)}, department {dept_en(self.department)})"
 
 
 OVERLAP = Rule(
@@ -130,6 +148,10 @@ OVERLAP = Rule(
         "The same scope at two levels whose jurisdictions overlap is fine when the power or matter of "
         "either side declares the division of work (`分级: \"…\"`); without a declared division it is "
         "reported as a warning. The message names every department and points at every definition.\n\n"
+        "A power or matter exercised at several levels (`层级: 省, 市`) is at each of them: two departments "
+        "overlap when they share a level (one finding names the shared levels). It is not compared across "
+        "levels with a party at a level it lists itself: a provincial power listed for 省 and 市 and a city "
+        "department's power of the same scope at 市 are the same power exercised at two levels.\n\n"
         "Not overlaps: names that only match once a department's own name in front is dropped "
         "(`广东省司法厅政府信息依申请公开` and `广东省水利厅政府信息依申请公开`: each discloses its own "
         "information); a body that acts only inside a zone of its region (`辖区: \"空港经济区\"` on a "
@@ -170,14 +192,14 @@ def overlapping_authority(catalog: Catalog) -> Iterable[Diagnostic]:
         holder = p.status.target if p.status.kind == "transfer" and p.status.target else p.department
         if holder not in c.departments:
             continue
-        powers.append(_Party("power", p, holder, p.level, region_of(holder), bool(p.division), zone_of(holder)))
+        powers.append(_Party("power", p, holder, _levels_of(p), region_of(holder), bool(p.division), zone_of(holder)))
     matters: list[_Party] = []
     for mt in c.matters.values():
         power = c.powers.get(mt.power or "")
         if mt.department not in c.departments or (power is not None and power.status.kind in ("cancel", "merge")):
             continue
         division = bool(mt.division) or bool(power and power.division)
-        matters.append(_Party("matter", mt, mt.department, mt.level, region_of(mt.department), division, zone_of(mt.department)))
+        matters.append(_Party("matter", mt, mt.department, _levels_of(mt), region_of(mt.department), division, zone_of(mt.department)))
 
     out: list[Diagnostic] = []
     power_group: dict[str, int] = {}
@@ -199,10 +221,18 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
     out = []
     cells: dict[tuple, list[_Party]] = {}
     for pt in group:
-        cells.setdefault((pt.level, pt.region, pt.zone), []).append(pt)
+        for level in pt.levels or (None,):
+            cells.setdefault((level, pt.region, pt.zone), []).append(pt)
+    # parties that share several levels are one finding, naming every level they share
+    shared: dict[tuple[int, ...], tuple[list[str], list[_Party]]] = {}
     for (level, _region, _zone), cell in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1], kv[0][2])):
         if len({pt.department for pt in cell}) < 2:
             continue
+        levels, _ = shared.setdefault(tuple(sorted(id(pt) for pt in cell)), ([], cell))
+        if level is not None:
+            levels.append(level)
+    for levels, cell in shared.values():
+        level_set = tuple(sorted(levels, key=m.LEVEL_ORDER.__getitem__))
         cell = sorted(cell, key=lambda pt: loc_key(pt.node.loc))
         if kind == "power":
             gid = len(power_group) + 1
@@ -218,10 +248,10 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
         parties_zh = "、".join(pt.zh(c) for pt in cell)
         parties_en = ", ".join(pt.en() for pt in cell)
         what_zh = "权力" if kind == "power" else "事项"
-        zh = (f"{len(depts)} 个部门（{quote_list_zh(depts)}）在同一辖区、同一层级（{_level_zh(level)}）行使同一审批（{what_zh}名称规范化后相同）："
+        zh = (f"{len(depts)} 个部门（{quote_list_zh(depts)}）在同一辖区、同一层级（{_levels_zh(level_set)}）行使同一审批（{what_zh}名称规范化后相同）："
               f"{parties_zh}。请明确由一个部门负责，其他部门的{what_zh}应取消或合并")
         en = (f"{len(depts)} departments ({quote_list_en(depts)}) exercise the same authority in the same jurisdiction at the same level "
-              f"({_level_en(level)}): {parties_en}. Give it to one department and cancel or merge the others")
+              f"({_levels_en(level_set)}): {parties_en}. Give it to one department and cancel or merge the others")
         rel = []
         for pt in cell[:-1]:
             rel += related(pt.node.loc, f"{what_zh}“{pt.id}”（部门{dept_zh(c, pt.department)}）在这里定义", f"{kind} '{pt.id}' (department {dept_en(pt.department)}) is defined here")
@@ -239,21 +269,25 @@ def _same_level(catalog: Catalog, kind: str, group: list[_Party], power_group: d
 def _cross_level(catalog: Catalog, group: list[_Party], flagged_powers: set[str]) -> list[Diagnostic]:
     """The same scope at two levels with overlapping jurisdictions and no declared division.
 
-    A matter whose power was already reported this way is not reported again.
+    A party is compared with those whose highest level is above its own and which list
+    none of its levels (a shared level is the same power exercised there, or a
+    same-level overlap). A matter whose power was already reported this way is not
+    reported again.
     """
     c = catalog.model
     by_region: dict[str, list[_Party]] = {}
     for pt in group:
         by_region.setdefault(pt.region, []).append(pt)
     out = []
-    order = m.LEVEL_ORDER
     for pt in sorted(group, key=lambda p: loc_key(p.node.loc)):
-        if pt.division or pt.level is None or (isinstance(pt.node, m.Matter) and pt.node.power in flagged_powers):
+        top = pt.top
+        if pt.division or top is None or (isinstance(pt.node, m.Matter) and pt.node.power in flagged_powers):
             continue
         uppers = []
         for k in range(0, len(pt.region) + 1, 2):
             for other in by_region.get(pt.region[:k], ()):
-                if (other.level is not None and order[other.level] < order[pt.level] and not other.division
+                other_top = other.top
+                if (other_top is not None and other_top < top and not set(other.levels) & set(pt.levels) and not other.division
                         and other.department != pt.department and not other.zone):
                     uppers.append(other)
         if not uppers:

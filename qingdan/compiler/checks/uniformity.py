@@ -42,7 +42,8 @@ LIMIT_DIFFERS = Rule(
         "jurisdictions are reported when they share no statutory limit at all (an item whose sub-items "
         "have different limits is not reported as long as the jurisdictions have one limit in common). "
         "The finding points at the longest limit and lists the others. A warning by default: a law may "
-        "set the levels different limits; say so in the matter's `分级` and waive the finding."
+        "set the levels different limits; say so in the matter's `分级` and waive the finding. A matter "
+        "handled at several levels (`层级: 省, 市`) has one limit and is grouped at its highest level."
     ),
     bad=('事项 省级审批 "某项审批" {\n  基本编码: "44010900200Y"\n  层级: 省\n  时限 { 法定: 150 工作日 }\n}\n'
          '事项 市级审批 "某项审批" {\n  基本编码: "44010900200Y"\n  层级: 市\n  时限 { 法定: 20 工作日 }\n}\n'),
@@ -123,7 +124,8 @@ SIMILAR = Rule(
         "are ignored. Pairs that `overlapping-authority` already reports (names equal after "
         "normalization) are left to it. The finding is reported once per group, at the last power, with "
         "the others as related locations. A warning: check whether the two are the same, then merge "
-        "them or rename one so the difference is plain."
+        "them or rename one so the difference is plain. A power exercised at several levels (`层级: 省, 市`) "
+        "is compared at each of them, and a group is reported once."
     ),
     bad=('权力 城管占道 "占用、挖掘城市道路审批" {\n  部门: 城管局\n  层级: 市\n}\n'
          '权力 交通占道 "城市道路占用、挖掘许可" {\n  部门: 交通局\n  层级: 市\n}\n'),
@@ -176,12 +178,15 @@ def similar_power_names(catalog: Catalog) -> Iterable[Diagnostic]:
         key = _char_key(p.name)
         if len(key) < 2:
             continue
-        cells.setdefault((p.level or d.level or "", region, plain(d.territory or ""), key), []).append(p)
+        levels: list[str] = [*p.levels] or [p.level or d.level or ""]  # a power at several levels is in each level's cell
+        for level in levels:
+            cells.setdefault((level, region, plain(d.territory or ""), key), []).append(p)
     candidates = [ps for ps in cells.values() if len({p.department for p in ps}) > 1]
     if not candidates:
         return []
     scope = ScopeKeys(c)
     out = []
+    reported: set[tuple[str, ...]] = set()  # powers sharing several levels are reported once
     for ps in candidates:
         by_words: dict[tuple[str, ...], list[m.Power]] = {}
         for p in ps:
@@ -195,8 +200,9 @@ def similar_power_names(catalog: Catalog) -> Iterable[Diagnostic]:
             for p in group:
                 scopes.setdefault(scope.key(p.name, p.department), p)
             kept = sorted(scopes.values(), key=lambda p: loc_key(p.loc))
-            if len({p.department for p in kept}) < 2:
+            if len({p.department for p in kept}) < 2 or tuple(p.id for p in kept) in reported:
                 continue
+            reported.add(tuple(p.id for p in kept))
             last = kept[-1]
             others = kept[:-1]
             names_zh = "、".join(f"“{p.name}”（权力“{p.id}”，部门{dept_zh(c, p.department)}）" for p in kept)

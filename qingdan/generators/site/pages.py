@@ -161,7 +161,7 @@ def _departments(site: SiteWriter, in_nav: bool) -> Nav:
         for mt in matters_of.get(did, []):
             matters.append({
                 "name": mt.name, "link": site.link(page, f"matters/{site.mslugs[mt.id]}.md"), "code": mt.code or "未注明",
-                "level": d.level_text(mt.level), "promised": d.promised_text(mt.limits),
+                "level": d.level_text(mt.levels or mt.level), "promised": d.promised_text(mt.limits),
                 "statutory": d.statutory_text(mt.limits), "visits": d.visits_text(mt.visits),
                 "materials": len(mt.materials),
             })
@@ -172,7 +172,7 @@ def _departments(site: SiteWriter, in_nav: bool) -> Nav:
                   "parent_link": site.link(page, f"departments/{site.dslugs[dept.parent]}.md") if dept.parent in site.dslugs else None,
                   "contact": dept.contact or "未注明"},
             powers=[{"name": p.name, "code": p.code or "未注明", "category": d.category_text(p.category),
-                     "level": d.level_text(p.level), "status": status_text(p.status),
+                     "level": d.level_text(p.levels or p.level), "status": status_text(p.status),
                      "basis": d.citations_text(catalog, p.basis) or "未注明"} for p in powers_of.get(did, [])],
             responsibilities=[{"power": (model.powers[r.power].name if r.power in model.powers else (r.power or "未注明")),
                                "stages": "；".join(f"{m.STAGE_ZH[s]}：{r.stages[s]}" for s in m.STAGES if r.stages.get(s)) or "未注明",
