@@ -65,7 +65,7 @@ def build_command(path: str, out: str, version: str | None, date: str | None, te
 
                 def stage(name: str) -> None:
                     zh, en = STEP_TITLES.get(name, (name, name))
-                    bar.update(task, description=say(lang, f"生成{zh}", f"building {en}"))
+                    bar.update(task, description=say(lang, f"生成{zh}", f"building {en}"), refresh=True)  # drawn even when a step is quick
 
                 done = build(catalog, out, version=version, date=date, templates=templates,
                              progress=lambda n: bar.advance(task, n), steps=steps, diagnostics=result.diagnostics,
