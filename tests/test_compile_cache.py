@@ -299,6 +299,21 @@ def test_old_entries_are_pruned(tmp_path: Path) -> None:
     assert compile(root, CompileOptions(workers=1, cache=CacheSettings(cache_dir))).cached_files == 2
 
 
+def test_pruning_never_deletes_a_file_it_did_not_write(tmp_path: Path) -> None:
+    root, cache_dir = _project(tmp_path)
+    compile_both(root, cache_dir)
+    for i in range(300):
+        stale = cache_dir / ENTRIES / f"{i:064x}"
+        stale.write_bytes(b"x")
+        os.utime(stale, (1_000_000, 1_000_000))
+    mine = cache_dir / ENTRIES / "notes.txt"  # the oldest file there, but not an entry
+    mine.write_text("keep me", encoding="utf-8")
+    os.utime(mine, (1, 1))
+    (root / "a.qd").write_text((root / "a.qd").read_text(encoding="utf-8") + "\n# 改动\n", encoding="utf-8")
+    compile(root, CompileOptions(workers=1, cache=CacheSettings(cache_dir)))
+    assert mine.read_text(encoding="utf-8") == "keep me"
+
+
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     root, _ = _project(tmp_path)
     blocker = tmp_path / "not-a-dir"

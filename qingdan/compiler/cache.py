@@ -46,6 +46,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 import secrets
 import stat
 import sys
@@ -61,6 +62,7 @@ KEY_NAME = "cache-key"
 KEY_BYTES = 32
 MAC_BYTES = 32
 ENTRIES = "entries"
+_ENTRY_NAME = re.compile("[0-9a-f]{64}")  # what ``ResultCache.name`` makes
 PROJECT_CACHE = Path(".qingdan") / "cache"
 OFF_WORDS = frozenset({"off", "0", "no", "false", "none"})
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is qingdan's compile cache; it can be deleted at any time.\n"
@@ -243,7 +245,8 @@ class ResultCache:
         limit = 2 * files + 256
         try:
             with os.scandir(self.entries) as it:
-                found = [(e.stat(follow_symlinks=False).st_mtime, e.name) for e in it if e.is_file(follow_symlinks=False)]
+                found = [(e.stat(follow_symlinks=False).st_mtime, e.name) for e in it
+                         if e.is_file(follow_symlinks=False) and _ENTRY_NAME.fullmatch(e.name)]  # never a file it did not write
         except OSError:
             return
         excess = len(found) - limit
