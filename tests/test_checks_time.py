@@ -96,6 +96,23 @@ def test_a_matter_with_no_limit_at_all_is_a_warning_not_an_error(tmp_path):
     assert "承诺: 即办" in found(r, "no-time-limit")[0].message_zh
 
 
+def test_a_service_that_asks_nothing_of_the_applicant_has_nothing_to_time(tmp_path):
+    # an online query: no visit, no materials, conditions, steps or result (real: 志愿服务组织/团体查找)
+    asks_nothing = "  到场: 0 次\n"
+    src = (_of("公共服务", "在线查询", "时限 { 法定: 无 }", asks_nothing)
+           + _of("公共服务", "要到场", "时限 { 法定: 无 }", "  到场: 2 次\n")  # 临时性减容: two visits
+           + _of("公共服务", "到场未写", "时限 { 法定: 无 }")
+           + _of("公共服务", "要材料", "时限 { 法定: 无 }", asks_nothing + '  材料 身份证 "身份证"\n')
+           + _of("公共服务", "有条件", "时限 { 法定: 无 }", asks_nothing + '  条件 在册 "申请人在册"\n')
+           + _of("公共服务", "有结果", "时限 { 法定: 无 }", asks_nothing + '  结果 证明 "证明"\n')
+           + _of("行政许可", "许可", "", asks_nothing))
+    r = compile_snippet(tmp_path, src)
+    assert {d.rule for d in r.diagnostics if d.severity.value == "error"} == {"missing-time-limit"}
+    reported = {d.message_en.split("'")[1] for d in found(r, "no-time-limit")}
+    assert reported == {"要到场", "到场未写", "要材料", "有条件", "有结果"}
+    assert {d.message_en.split("'")[1] for d in found(r, "missing-time-limit")} == {"许可"}  # law sets it: no exemption
+
+
 def test_limit_words_are_checked_where_they_are_written(tmp_path):
     src = _of("行政许可", "错写", "时限 { 法定: 即办; 承诺: 无 }") + _of("公共服务", "错词", "时限 { 法定: 无限 }")
     r = compile_snippet(tmp_path, src)

@@ -60,7 +60,14 @@ def test_sample_import_compiles_without_language_errors_and_with_real_findings(s
     # limit either are warnings, and no licensing matter lacks its statutory limit
     assert sum(1 for r in records if r["handle_time"] == "无") == 81
     assert "missing-time-limit" not in found
-    assert found["no-time-limit"] == sum(1 for r in records if r["handle_time"] == "无" and r["handle_time_limit"] == "无") == 61
+    assert sum(1 for r in records if r["handle_time"] == "无" and r["handle_time_limit"] == "无") == 61
+    # of those 61, the 54 that ask nothing of the applicant (no visit, no materials, no condition: online
+    # queries, published lists, exhibitions) have nothing to time; 临时性减容 (two visits) is reported
+    timeless = {mt.id for mt in result.catalog.model.matters.values()
+                if mt.limits.statutory_none and mt.limits.promised is None and not mt.limits.on_the_spot}
+    reported = {d.message_en.split("'")[1] for d in result.diagnostics if d.rule == "no-time-limit"}
+    assert len(timeless) == 61 and found["no-time-limit"] == len(reported) == 7 and reported < timeless
+    assert "临时性减容" in reported and "志愿服务组织团体查找" in timeless - reported
     limits = result.catalog.model.matters.values()
     assert sum(1 for mt in limits if mt.limits.statutory_none) == 81
     assert found.get("power-without-responsibility") == len(result.catalog.model.powers)  # the export has no responsibility list

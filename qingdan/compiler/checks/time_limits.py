@@ -141,11 +141,19 @@ NO_LIMIT = Rule(
         "applicant how long it takes: a promised limit (`承诺: 5 工作日`) or `承诺: 即办` when it is "
         "handled on the spot (即办件). A matter with neither a statutory limit, nor a promised limit, "
         "nor 即办 is reported here, as a warning; matters that missing-time-limit reports are not "
-        "reported again. The finding points at the `时限` block if there is one, else at the matter."
+        "reported again. A matter that asks nothing of the applicant (`到场: 0 次`, and no materials, "
+        "conditions, steps or result) is a self-service or information service (an online query, a "
+        "published list, an exhibition): nothing is submitted, so there is nothing to time, and it is "
+        "not reported. The finding points at the `时限` block if there is one, else at the matter."
     ),
     bad='权力 档案查询 "档案查询服务" { 类别: 公共服务 }\n事项 档案查询 "档案查询" {\n  权力: 档案查询\n  时限 { 法定: 无 }\n}\n',
     good='权力 档案查询 "档案查询服务" { 类别: 公共服务 }\n事项 档案查询 "档案查询" {\n  权力: 档案查询\n  时限 { 法定: 无; 承诺: 3 工作日 }\n}\n',
 )
+
+
+def _asks_nothing(mt: m.Matter) -> bool:
+    """Self-service or information: no visit, nothing to submit or meet, no steps and no result."""
+    return mt.visits == 0 and not (mt.materials or mt.conditions or mt.steps or mt.result)
 
 
 @check(NO_LIMIT)
@@ -161,6 +169,8 @@ def no_time_limit(catalog: Catalog) -> Iterable[Diagnostic]:
         category = _category(catalog, mt)
         if category in LIMIT_SET_BY_LAW or (not lim.statutory_none and (category is None or category in LIMIT_STATED)):
             continue  # missing-time-limit reports it
+        if _asks_nothing(mt):
+            continue
         said_zh = "法定时限为“无”，也没有承诺时限" if lim.statutory_none else "没有写法定时限，也没有承诺时限"
         said_en = "its statutory limit is 'none' and it has no promised limit" if lim.statutory_none else "it has neither a statutory nor a promised limit"
         out.append(diag(
