@@ -38,6 +38,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qingdan.compiler.checks.identity import credit_check_char
 from qingdan.compiler.materials import normalize_material
@@ -734,8 +735,11 @@ def _plan(n: int, caps: dict[str, int], rng: random.Random) -> list[Unit]:
 
 # ---------------------------------------------------------------- writer
 class _Writer:
-    def __init__(self, n: int, seed: int, files_per: int, shared: Path | None, defect_rate: float) -> None:
+    def __init__(self, n: int, seed: int, files_per: int, shared: Path | None, defect_rate: float,
+                 similar_rate: float = 0.0) -> None:
         self.n = n
+        self.similar_rate = similar_rate
+        self.planted_similar: list[tuple[str, str, str]] = []  # (reworded | near-miss, power id, planted power id)
         self.seed = seed
         self.files_per = max(1, files_per)
         self.defect_rate = defect_rate
@@ -890,9 +894,36 @@ class _Writer:
                 chunk.append(fam_text)
                 size += len(ms)
             self.files[f"{unit.path}/{key}.qd" if k == 1 else f"{unit.path}/{key}-{k}.qd"] = "".join(chunk)
+        if self.similar_rate and len(unit.departments) > 1:
+            self.similar_powers(unit, [(key, fam, pid) for key, fam, pid, _ in plan])
         journeys = self.journeys(unit, written, rng)
         if journeys:
             self.files[f"{unit.path}/journeys.qd"] = f"# {unit.name} 一件事（合成数据）\n\n" + journeys
+
+    # ------------------------------------------------------------ similar power names
+    def similar_powers(self, unit: Unit, plan: list[tuple[str, Family, str]]) -> None:
+        """For measuring similar-power-names: another department of the unit holds a power reworded (the
+        same power under another name) or a near miss (the same form, another object: a different power).
+
+        Each draw has its own random stream, so the rest of the catalog is the same with or without them.
+        """
+        text = []
+        heads = sorted({_split_verb(fam.power_name)[0] for _, fam, _ in plan})
+        for key, fam, pid in plan:
+            rng = random.Random(f"qingdan-synth:{self.seed}:{unit.region}:{pid}:similar")
+            if rng.random() >= self.similar_rate:
+                continue
+            others = sorted(k for k in unit.departments if k != key)
+            kind = rng.choice(("reworded", "near-miss"))
+            name = _reworded(fam.power_name, rng) if kind == "reworded" else _other_object(fam.power_name, heads, rng)
+            if not others or name is None or name == fam.power_name:
+                continue
+            xid = self.unique(ident(f"{unit.short}{name}权"))
+            self.planted_similar.append((kind, pid, xid))  # counted at the end: counts["powers"] numbers the codes
+            text.append(f"权力 {xid} {q(name)} {{\n  类别: {fam.category}\n  部门: {unit.departments[rng.choice(others)]}\n"
+                        f"  层级: {LEVEL_ZH[unit.level]}\n  依据: {self.cite(fam.law, fam.article)}\n}}\n\n")
+        if text:
+            self.files[f"{unit.path}/similar.qd"] = "# 名称相近的权力（合成数据，用于衡量 similar-power-names）\n\n" + "".join(text)
 
     # ------------------------------------------------------------ power list
     def power(self, unit: Unit, fam: Family, pid: str, dept: str, rng: random.Random) -> str:
@@ -1203,6 +1234,59 @@ def hash_int(text: str) -> int:
     return h
 
 
+# approval verbs a power name ends with, longest first
+_VERB_ENDINGS = ("许可证核发", "核发", "审批", "许可", "核准", "审核", "批准")
+
+
+def _split_verb(name: str) -> tuple[str, str]:
+    """(head, approval verb): 占用、挖掘城市道路审批 → (占用、挖掘城市道路, 审批); no verb → (name, "")."""
+    for verb in _VERB_ENDINGS:
+        if name.endswith(verb) and len(name) > len(verb) + 1:
+            return name[: -len(verb)], verb
+    return name, ""
+
+
+def _words(text: str) -> list[str]:
+    import jieba  # on use: only the similar-name measurement needs it
+
+    jieba.setLogLevel(60)
+    return [w for w in jieba.lcut(text, HMM=False) if w.strip()]
+
+
+def _reworded(name: str, rng: random.Random) -> str | None:
+    """The same power as another department might name it: the approval verb swapped, the words reordered, or both
+    (占用、挖掘城市道路审批 → 城市道路占用、挖掘许可)."""
+    head, verb = _split_verb(name)
+    words = _words(head)
+    content = [k for k, w in enumerate(words) if re.search(r"\w", w)]
+    can_reorder = len(content) >= 2
+    swap = verb and (not can_reorder or rng.random() < 0.5)
+    if can_reorder and (not swap or rng.random() < 0.5):
+        k = content[rng.randrange(1, len(content))]
+        words = words[k:] + words[:k]
+        if not re.search(r"\w", words[-1]):
+            words = words[:-1]
+    new_verb = rng.choice([v for v in ("审批", "许可", "核准") if v != verb]) if swap else verb
+    out = "".join(words) + new_verb
+    return out if out != name else None
+
+
+def _other_object(name: str, heads: list[str], rng: random.Random) -> str | None:
+    """A near miss: the same form with one word of another power's name in place of its longest word
+    (食品经营许可 → 药品经营许可): a different power, which must not be reported."""
+    head, verb = _split_verb(name)
+    words = _words(head)
+    content = sorted((w for w in words if re.search(r"\w", w) and len(w) > 1), key=lambda w: (-len(w), w))
+    if not content:
+        return None
+    pool = sorted({w for h in heads for w in _words(h) if len(w) > 1 and re.search(r"\w", w)} - set(words))
+    if not pool:
+        return None
+    target = content[0]
+    i = words.index(target)
+    return "".join(words[:i] + [rng.choice(pool)] + words[i + 1:]) + verb
+
+
 def _toml(seed: int) -> str:
     syn = "\n".join(f'"{k}" = [{", ".join(json.dumps(v, ensure_ascii=False) for v in vs)}]' for k, vs in SYNONYMS.items())
     return (f'# 合成的政务服务事项目录（benchmarks/synth.py，seed {seed}）\n[project]\nname = "广东省政务服务事项目录（合成）"\n'
@@ -1210,12 +1294,15 @@ def _toml(seed: int) -> str:
 
 
 def write_catalog(outdir: str | Path, n_matters: int, seed: int = 0, files_per: int = 500, *,
-                  shared: Path | bool | None = True, defect_rate: float = 0.02) -> dict:
+                  shared: Path | bool | None = True, defect_rate: float = 0.02, similar_rate: float = 0.0) -> dict:
     """Write a synthetic project of ``n_matters`` matters to ``outdir``; return its counts.
 
     ``outdir`` must be absent, empty, or an earlier output of this function (it is then
     replaced). ``shared`` is the shared folder (True: find it, False/None: built-in
     vocabulary only). ``defect_rate`` is the share of places that get a deliberate defect.
+    ``similar_rate`` is the share of powers that get a second department's power with a similar
+    name (half reworded, half near misses; see ``_Writer.similar_powers``), listed in the
+    returned ``planted_similar``; 0 leaves the catalog as it was.
     """
     if n_matters < 1:
         raise ValueError("n_matters must be at least 1")
@@ -1223,7 +1310,7 @@ def write_catalog(outdir: str | Path, n_matters: int, seed: int = 0, files_per: 
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise FileExistsError(f"{out} exists and is not empty (and not an earlier synth.py output); choose another directory")
     shared_path = shared_dir() if shared is True else (shared or None)
-    w = _Writer(n_matters, seed, files_per, shared_path, defect_rate)
+    w = _Writer(n_matters, seed, files_per, shared_path, defect_rate, similar_rate)
     w.run()
     total = 0
     with atomic_directory(out) as tmp:
@@ -1235,7 +1322,7 @@ def write_catalog(outdir: str | Path, n_matters: int, seed: int = 0, files_per: 
             data = w.files[rel].encode("utf-8")
             total += len(data)
             p.write_bytes(data)
-    counts = dict(w.counts)
+    counts: dict[str, Any] = dict(w.counts)
     counts.update({
         "files": len(w.files),
         "bytes": total,
@@ -1244,6 +1331,9 @@ def write_catalog(outdir: str | Path, n_matters: int, seed: int = 0, files_per: 
         "units": {lv: sum(1 for u in w.units if u.level == lv) for lv in LEVEL_ZH},
         "sample": shared_path is not None and any(f.sample for f in w.families),
     })
+    if similar_rate:
+        counts["powers"] += len(w.planted_similar)
+        counts["planted_similar"] = w.planted_similar
     return counts
 
 

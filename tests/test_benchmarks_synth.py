@@ -117,3 +117,31 @@ def test_command_line(tmp_path, capsys):
     assert synth.main(["15", str(tmp_path / "cli"), "--seed", "4", "--no-sample"]) == 0
     assert '"matters": 15' in capsys.readouterr().out
     assert synth.main(["0", str(tmp_path / "zero")]) == 2
+
+
+def test_planted_similar_names_leave_the_rest_alone_and_are_found(tmp_path):
+    """similar_rate adds powers in files of their own; every other file is byte-identical, and the
+    check reports each planted rewording (or overlapping-authority does) and no near miss."""
+    plain_root, planted_root = tmp_path / "plain", tmp_path / "planted"
+    synth.write_catalog(plain_root, 300, seed=5, shared=False)
+    counts = synth.write_catalog(planted_root, 300, seed=5, shared=False, similar_rate=0.3)
+    plain, planted = tree_bytes(plain_root), tree_bytes(planted_root)
+    added = sorted(set(planted) - set(plain))
+    assert added and all(rel.endswith("/similar.qd") for rel in added)
+    assert {rel: planted[rel] for rel in plain if rel != synth.MARKER} == {rel: b for rel, b in plain.items() if rel != synth.MARKER}
+    kinds = Counter(kind for kind, _, _ in counts["planted_similar"])
+    assert kinds["reworded"] >= 5 and kinds["near-miss"] >= 5
+    result = compile_project(planted_root)
+    assert [d for d in result.diagnostics if d.rule in LANGUAGE_RULES] == []
+    at = {(p.loc.file, p.loc.line): p.id for p in result.catalog.model.powers.values()}
+
+    def groups(rule):
+        return [{at[(loc.file, loc.line)] for loc in [d.loc] + [r.loc for r in d.related] if (loc.file, loc.line) in at}
+                for d in result.diagnostics if d.rule == rule]
+
+    similar, overlapping = groups("similar-power-names"), groups("overlapping-authority")
+    for kind, original, copy in counts["planted_similar"]:
+        pair = {original, copy}
+        in_similar, in_overlap = any(pair <= g for g in similar), any(pair <= g for g in overlapping)
+        assert (in_similar or in_overlap) == (kind == "reworded"), (kind, original, copy)
+    assert all(any(set(pair[1:]) <= g for pair in counts["planted_similar"] if pair[0] == "reworded") for g in similar)

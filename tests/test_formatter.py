@@ -199,3 +199,19 @@ def test_fmt_is_idempotent_and_preserves_the_model(tmp_path_factory, program):
     assert model_without_locations(before) == model_without_locations(after)
     assert diagnostics_without_locations(before) == diagnostics_without_locations(after)
     assert program.count("#") == once.count("#") or '"' in program  # '#' may sit inside strings
+
+
+def test_a_slip_in_a_quantity_is_a_syntax_error_not_a_new_field():
+    # found by the fuzz campaign: 承诺: 1 定: 3 工作日 was split into 承诺: 1 and a field 定, so the
+    # compiler's finding (the word after the number is no unit) changed into others
+    text = '事项 甲 "甲" {\n  时限 { 法定: 3 工作日; 承诺: 1 定: 3 工作日 }\n}\n'
+    with pytest.raises(FormatError) as e:
+        format_source(text)
+    assert "定" in str(e.value)
+
+
+def test_a_lone_carriage_return_ends_a_line_as_the_compiler_reads_it():
+    # found by the fuzz campaign: a CR inside a comment; the compiler reads it as a line end
+    text = '部门 甲 "甲" { 层级: 市 } # 注释\r部门 乙 "乙" { 层级: 市 }\r\n'
+    assert format_source(text) == format_source(text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert "\r" not in format_source(text)

@@ -294,6 +294,14 @@ def test_huge_numbers_in_text_are_unreadable_values_not_crashes():
     assert sorted(p.code for p in result.problems) == ["bad-time", "bad-visits"] and len(result.matters) == 1
 
 
+def test_more_visits_than_the_language_allows_are_reported_not_written():
+    # found by the fuzz campaign: "0107227" became 到场: 107227 次, which the written project rejected
+    with pytest.raises(ValueProblem) as e:
+        parse_visits("0107227")
+    assert "100" in e.value.message.zh and "extra digits" in e.value.message.en
+    assert parse_visits("100") == 100 and parse_visits("最多跑一次") == 1
+
+
 # ================================================================ 3. spreadsheets: formulas and cells outside the headings
 def _set_cached(path: Path, values: dict[str, str]) -> None:
     """Give formula cells a saved result, as Excel does when it saves (openpyxl writes none)."""

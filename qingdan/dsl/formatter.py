@@ -16,7 +16,8 @@ from bisect import bisect_left
 from . import ast
 from .keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
 from .normalize import normalize_name
-from .parser import SyntaxProblem, parse
+from .parser import SyntaxProblem, parse, slip_problem
+from .quantity_hints import quantity_slips
 
 INDENT = "  "
 ONE_LINE_WIDTH = 88
@@ -299,8 +300,15 @@ class _Printer:
 
 
 def format_source(text: str, keywords: str | None = None) -> str:
-    """Return ``text`` in canonical layout. Raises FormatError on a syntax error."""
+    """Return ``text`` in canonical layout. Raises FormatError on a syntax error, including a slip
+    in a quantity (``承诺: 1 定``): the grammar alone would read ``定`` as the next field and the
+    formatter would move it to a line of its own, changing what the compiler reports."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as the compiler reads it (compiler/sources.py)
     tree, problem = parse(text)
+    if problem is None:
+        slips = quantity_slips(text)
+        if slips:
+            problem = slip_problem(slips[0])
     if problem is not None:
         raise FormatError(problem)
     return _Printer(tree, text, keywords).file()

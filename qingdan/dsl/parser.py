@@ -590,12 +590,13 @@ def _parse_with_slips(text: str, path: str, fast: bool) -> tuple[ast.File, list[
         return _parse_recovering(text, path, fast)
     tree, problems = _parse_recovering(apply_slips(text, slips), path, fast)
     lines = {slip.line for slip in slips}
-    problems = [p for p in problems if p.span.line not in lines] + [_slip_problem(slip) for slip in slips]
+    problems = [p for p in problems if p.span.line not in lines] + [slip_problem(slip) for slip in slips]
     problems.sort(key=lambda p: (p.span.line, p.span.col))
     return ast.File(path, tree.items, tree.comments, text), problems
 
 
-def _slip_problem(slip: Slip) -> SyntaxProblem:
+def slip_problem(slip: Slip) -> SyntaxProblem:
+    """The syntax error of a slip in a quantity, with its suggestion."""
     zh, en = slip.message()
     span = ast.Span(slip.line, slip.col, slip.line, slip.end_col)
     if slip.numerals:

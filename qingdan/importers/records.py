@@ -27,6 +27,7 @@ from typing import Protocol
 
 from ..compiler import model as m
 from ..compiler.attachments import parse_url
+from ..compiler.lower import MAX_VISITS
 from ..compiler.text import Text
 from ..dsl.keywords import ENUMS, lookup
 
@@ -467,7 +468,11 @@ def parse_visits(text: str) -> int:
     mt = re.fullmatch(r"(?:最多跑|跑)?(\d+|[零〇一二两三四五])次?", t)
     if mt:
         word = mt.group(1)
-        return int(word) if word.isdigit() else _VISIT_WORDS[word]
+        visits = int(word) if word.isdigit() else _VISIT_WORDS[word]
+        if visits > MAX_VISITS:  # the language's bound: the written rule file would not compile
+            raise ValueProblem("bad-visits", Text(f"到现场次数“{shorten(text)}”超过 {MAX_VISITS} 次，可能多写了数字",
+                                                  f"{shorten(text)} on-site visits is more than {MAX_VISITS}; check for extra digits"))
+        return visits
     raise ValueProblem("bad-visits", Text(f"无法识别的到现场次数“{text}”（应为 0、1、2 等整数）",
                                           f"unreadable number of on-site visits '{text}' (expected a whole number such as 0, 1, 2)"))
 

@@ -88,8 +88,9 @@ def write_site_project(catalog: Catalog, write: Write, *, version: str | None = 
     dept_nav = _departments(site, matters_in_nav)
     if len(model.departments) > nav_limits.departments:
         dept_nav = []
+    tags = certificate_tags(catalog)
     for mid in model.matters:
-        _matter(site, mid, log)
+        _matter(site, mid, log, tags.get(mid))
         site.tick(1)
     journey_nav = _journeys(site)
     if len(model.journeys) > nav_limits.journeys:
@@ -197,9 +198,23 @@ def _download(site: SiteWriter, page: str, label: str, fmt: str, rel: str, make:
     return {"label": label, "format": fmt, "link": site.link(page, target), "name": PurePosixPath(rel).name}
 
 
-def _matter(site: SiteWriter, mid: str, log: ChangeLog) -> None:
+def certificate_tags(catalog: Catalog) -> dict[str, list[str]]:
+    """Per matter issuing a certificate (a result), the certificate's name as a search tag. material's
+    search ranks a tag match above any match in the text, so a search for 营业执照 lists the matters
+    that issue it (企业设立登记, and 企业变更登记 for 营业执照（变更后换发）) first; the matters asking for
+    it follow, found in their materials. The tag is the name's identity (brackets dropped: tagged
+    as written, 营业执照（变更后换发）ranked below untagged pages in chromium).
+
+    Only issuers are tagged: with every matter that asks for a certificate tagged too, the order among
+    them is decided by how the query's words split, and the issuer is no longer first."""
+    identity = catalog.material_index.identity
+    return {mid: [identity(mt.result.name)] for mid, mt in catalog.matters.items() if mt.result is not None}
+
+
+def _matter(site: SiteWriter, mid: str, log: ChangeLog, tags: list[str] | None = None) -> None:
     catalog = site.catalog
     mt = catalog.matter(mid)
+    front = {"tags": tags} if tags else None
     slug = site.mslugs[mid]
     page = f"matters/{slug}.md"
     # Rendered again rather than taken from the build's guides/: the site's guide templates
@@ -231,7 +246,7 @@ def _matter(site: SiteWriter, mid: str, log: ChangeLog) -> None:
     )]
     dept = mt.department if mt.department in site.dslugs else None
     site.page(
-        page, "matter.md.j2",
+        page, "matter.md.j2", front=front,
         guide=Markup(safe_title(guide_text).rstrip("\n") + "\n"),
         flowchart=Markup(matter_flowchart(catalog, mt)),
         files=files,
