@@ -34,7 +34,7 @@ run fast; splicing mutations combine them), the first lines of the shared platfo
 and the lists the city example builds.
 
 Engines: ``atheris`` (coverage-guided libFuzzer, the default when it is installed: ``pip
-install atheris``) runs each target in a child process (libFuzzer owns its process) seeded
+install -e '.[fuzz]'``) runs each target in a child process (libFuzzer owns its process) seeded
 with the example files; ``random`` is a seeded mutator (insert, delete, replace, duplicate,
 splice of tokens that matter to each format), deterministic for a given ``--seed``.
 """
