@@ -303,6 +303,15 @@ def test_test_and_journey_as_of(project):
     assert json.loads(run_cli("journey", project, "一件", "--format", "json", "--as-of", "2026-01-01").out)["matters"] == []
 
 
+def test_graph_as_of(project):
+    def matters(as_of: str) -> set[str]:
+        r = run_cli("graph", project, "--as-of", as_of)
+        assert r.code == 0, r.output
+        return {n["id"] for n in json.loads(r.out)["nodes"] if n.get("kind") == "matter"}
+
+    assert "matter:旧事项" in matters("2025-12-31") and "matter:旧事项" not in matters("2026-01-01")
+
+
 @pytest.mark.parametrize(("as_of", "matter_page"), [("2025-12-31", "旧许可"), ("2026-01-01", "新许可")])
 def test_site_as_of(project, tmp_path, as_of, matter_page):
     src = project / "a.qd"
