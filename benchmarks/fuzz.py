@@ -403,7 +403,8 @@ def replay(folder: Path, slow: float) -> int:
     """Run every kept input of ``folder`` (laid out as TARGET/<sha1>.bin) again; the number still crashing."""
     failing = 0
     for target in TARGETS:
-        campaign = Campaign(target, Path(tempfile.mkdtemp(prefix="qd-fuzz-replay-")), slow)
+        kept = Path(tempfile.mkdtemp(prefix="qd-fuzz-replay-"))  # where the campaign would keep them again
+        campaign = Campaign(target, kept, slow)
         for path in sorted((folder / target).glob("*.bin")):
             before = campaign.crashed
             campaign.one(path.read_bytes())
@@ -411,6 +412,7 @@ def replay(folder: Path, slow: float) -> int:
                 failing += 1
                 print(f"still crashes: {path}")
         campaign.close()
+        shutil.rmtree(kept, ignore_errors=True)
     return failing
 
 
