@@ -121,7 +121,7 @@ SIMILAR = Rule(
         "the approval verb (审批, 许可, 核准, 审核, 批准, 核发, 许可证). They are probably one power listed "
         "twice under two names, which is how overlapping authority hides from a plain comparison of "
         "names. Names are segmented into words with jieba; 的, 和, 及, 与, 或, 申请, 办理 and punctuation "
-        "are ignored. Pairs that `overlapping-authority` already reports (names equal after "
+        "are ignored, and a verb that jieba keeps inside a word (临时许可) is set aside too. Pairs that `overlapping-authority` already reports (names equal after "
         "normalization) are left to it. The finding is reported once per group, at the last power, with "
         "the others as related locations. A warning: check whether the two are the same, then merge "
         "them or rename one so the difference is plain. A power exercised at several levels (`层级: 省, 市`) "
@@ -158,10 +158,21 @@ def _char_key(name: str) -> str:
     return "".join(sorted(ch for ch in plain(name) if ch not in _VERB_CHARS and ch not in _FILLER_CHARS))
 
 
+_VERBS_LONGEST_FIRST = sorted(_VERBS, key=len, reverse=True)
+
+
+def _without_verb(word: str) -> str:
+    """A word that jieba glued to an approval verb, without it: 临时许可 → 临时."""
+    for verb in _VERBS_LONGEST_FIRST:
+        if word.endswith(verb) and len(word) > len(verb):
+            return word[: -len(verb)]
+    return word
+
+
 def word_key(name: str) -> tuple[str, ...]:
     """The words of a name, approval verbs and fillers dropped, sorted: the same for names that differ only in order or verb."""
     text = unicodedata.normalize("NFKC", name)
-    words = [w.strip() for w in _tokenizer().lcut(text, HMM=False)]
+    words = [_without_verb(w.strip()) for w in _tokenizer().lcut(text, HMM=False)]
     return tuple(sorted(w for w in words if w and not _NOT_WORD.match(w) and w not in _VERBS and w not in _FILLER_WORDS))
 
 
