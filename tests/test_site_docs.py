@@ -30,6 +30,8 @@ FIXTURE = REPO / "tests" / "fixtures" / "site"
 def test_generated_reference_pages_are_up_to_date():
     stale = docsgen.stale_pages(REPO / "docs")
     assert not stale, f"out of date: {stale}; run: python -m qingdan.cli.docsgen"
+    # click keeps each command's help option once made: generating the pages must not drop -h
+    assert run_cli("build", "-h", "--lang", "en").out.startswith("Usage: qingdan build")
 
 
 def test_docsgen_check_reports_a_stale_page(tmp_path):

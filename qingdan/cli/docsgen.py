@@ -188,7 +188,7 @@ def cli_markdown(lang: str = "en") -> str:
 
 def _cli_markdown(lang: str) -> str:
     zh = lang == "zh"
-    root = click.Context(cli, info_name="qingdan", max_content_width=100)
+    root = click.Context(cli, info_name="qingdan", **cli.context_settings)  # -h too: click keeps the help option it makes first
     out = [GENERATED_NOTE, ""]
     if zh:
         out += [
