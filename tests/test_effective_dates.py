@@ -279,6 +279,11 @@ def test_build_as_of(project, tmp_path, as_of, matters):
     assert len(guides) == 1 and f"按 {as_of} 现行有效的规定编制" in guides[0].read_text(encoding="utf-8")
     power_list = (out / "lists" / "power-list.csv").read_text(encoding="utf-8-sig")
     assert ("旧许可" in power_list) == (as_of == "2025-12-31") and ("新许可" in power_list) == (as_of != "2025-12-31")
+    # the lists say which day they describe: the JSON's as_of, the workbook's description
+    assert json.loads((out / "lists" / "power-list.json").read_text(encoding="utf-8"))["as_of"] == as_of
+    from openpyxl import load_workbook
+
+    assert as_of in load_workbook(out / "lists" / "power-list.xlsx").properties.description
 
 
 @pytest.mark.parametrize(("as_of", "code"), [(None, 0), ("2025-12-31", 0), ("2026-01-01", 2)])

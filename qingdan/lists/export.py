@@ -33,7 +33,7 @@ from .tables import ROWS, Row
 
 Write = Callable[[str, str | bytes], None]  # write(relative_path, text_or_bytes)
 
-LIST_FORMAT = "1.0"
+LIST_FORMAT = "1.1"  # 1.1: as_of
 _FIXED = datetime(2000, 1, 1)
 
 
@@ -47,8 +47,10 @@ def list_csv(columns: Sequence[str], rows: list[Row]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def list_json(kind: str, title: str, columns: Sequence[str], rows: list[Row], version: str, date: str | None) -> str:
-    """A list as JSON: its columns and rows, with the catalog version and date."""
+def list_json(kind: str, title: str, columns: Sequence[str], rows: list[Row], version: str, date: str | None,
+              as_of: str | None = None) -> str:
+    """A list as JSON: its columns and rows, with the catalog version, date and as-of date (the day whose rules
+    in force it lists; None when no date selects them)."""
     doc = {
         "format": "qingdan-list",
         "format_version": LIST_FORMAT,
@@ -56,6 +58,7 @@ def list_json(kind: str, title: str, columns: Sequence[str], rows: list[Row], ve
         "title": title,
         "catalog_version": version,
         "date": date,
+        "as_of": as_of,
         "columns": list(columns),
         "rows": rows,
     }
@@ -77,9 +80,9 @@ def _append_text_row(ws: Worksheet, values: Sequence[str | int]) -> None:
             cell.data_type = "s"
 
 
-def list_xlsx(title: str, columns: Sequence[str], rows: list[Row], date: str | None = None) -> bytes:
+def list_xlsx(title: str, columns: Sequence[str], rows: list[Row], date: str | None = None, as_of: str | None = None) -> bytes:
     """A one-sheet workbook, header in bold and frozen, deterministic to the byte; every cell
-    is text (序号 a number), never a formula."""
+    is text (序号 a number), never a formula. The as-of date is in the document properties."""
     wb = Workbook()
     ws = wb.active
     ws.title = title
@@ -96,6 +99,8 @@ def list_xlsx(title: str, columns: Sequence[str], rows: list[Row], date: str | N
     ws.freeze_panes = "A2"
     stamp = _stamp(date)
     wb.properties.creator = "qingdan"
+    if as_of:
+        wb.properties.description = f"按 {as_of} 现行有效的规定编制 / rules in force on {as_of}"
     wb.properties.created = stamp
     wb.properties.modified = stamp
     raw = io.BytesIO()
@@ -119,9 +124,10 @@ def _normalize_zip(data: bytes, stamp: datetime) -> bytes:
 
 def write_lists(catalog: Catalog, write: Write, version: str, date: str | None) -> None:
     """Write ``lists/<stem>.csv|xlsx|json`` for the power, responsibility and negative lists."""
+    as_of = catalog.as_of.isoformat() if catalog.as_of else None
     for kind, (title, columns) in c.LISTS.items():
         rows = ROWS[kind](catalog)
         stem = f"lists/{c.FILE_STEMS[kind]}"
         write(f"{stem}.csv", list_csv(columns, rows))
-        write(f"{stem}.xlsx", list_xlsx(title, columns, rows, date))
-        write(f"{stem}.json", list_json(kind, title, columns, rows, version, date))
+        write(f"{stem}.xlsx", list_xlsx(title, columns, rows, date, as_of))
+        write(f"{stem}.json", list_json(kind, title, columns, rows, version, date, as_of))
