@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from test_import_support import compiled, report
 
 from qingdan.importers import writer
 from qingdan.importers.gov_json import GovJsonReader, read_gov_json
-from qingdan.importers.records import ValueProblem, clean, parse_duration, parse_visits
+from qingdan.importers.records import ValueProblem, clean, duration_text, parse_duration, parse_visits
 from qingdan.importers.table import read_table
 from qingdan.importers.writer import write_project
 
@@ -292,6 +293,23 @@ def test_huge_numbers_in_text_are_unreadable_values_not_crashes():
     assert clean(float("inf")) == "inf" and clean(3.0) == "3" and clean(float("nan")) is None
     result = GovJsonReader("x.jsonl").read_bytes(_line(1, visit_number="9" * 5000, handle_time="9" * 5000).encode("utf-8"))
     assert sorted(p.code for p in result.problems) == ["bad-time", "bad-visits"] and len(result.matters) == 1
+
+
+def test_time_limits_beyond_the_language_are_reported_not_written():
+    # found by the fuzz campaign: "76004" became 法定: 76004 工作日, which the written project rejected
+    for text in ("76004", "10001(工作日)", "1.555(工作日)"):
+        with pytest.raises(ValueProblem) as e:
+            parse_duration(text)
+        assert "10000" in e.value.message.zh and "extra digits" in e.value.message.en
+    assert parse_duration("10000(自然日)")[0] == (Decimal(10000), "natural_days")
+    assert duration_text(parse_duration("1.500(工作日)")[0]) == "1.5 工作日"  # trailing zeros are not decimals
+
+
+def test_a_fee_above_the_language_bound_stays_text():
+    from qingdan.importers.table import _fee
+
+    assert _fee("100000000元") == ("yuan", "100000000")
+    assert _fee("500000000元") == ("text", "500000000元")  # 收费: 500000000 元 would not compile
 
 
 def test_more_visits_than_the_language_allows_are_reported_not_written():

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from ..compiler import model as m
 from ..compiler.attachments import parse_url
-from ..compiler.lower import MAX_VISITS
+from ..compiler.lower import DURATION_DECIMALS, MAX_DURATION, MAX_VISITS
 from ..compiler.text import Text
 from ..dsl.keywords import ENUMS, lookup
 
@@ -428,6 +428,11 @@ def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[De
                                             f"the time limit '{shorten(text)}' is too large (at most {MAX_AMOUNT_DIGITS} digits)"))
     if mt:
         amount = Decimal(mt.group(1))
+        if amount > MAX_DURATION or _decimal_places(amount.normalize()) > DURATION_DECIMALS:  # the language's bounds
+            raise ValueProblem("bad-time", Text(
+                f"时限“{shorten(text)}”超出规则语言的范围（最多 {MAX_DURATION}，最多 {DURATION_DECIMALS} 位小数），可能多写了数字",
+                f"the time limit '{shorten(text)}' is beyond the language's bounds (at most {MAX_DURATION}, "
+                f"with at most {DURATION_DECIMALS} decimals); check for extra digits"))
         word = mt.group(2)
         if word:
             unit = next(u for w, u in _UNIT_WORDS if w == word)
@@ -438,6 +443,11 @@ def parse_duration(text: str, default_unit: str | None = None) -> tuple[tuple[De
                                             f"the time limit '{text}' is in months, years or weeks; the language takes working days, natural days or hours"))
     raise ValueProblem("bad-time", Text(f"无法识别的时限“{text}”（应为如“20(工作日)”“5 自然日”“4 小时”）",
                                         f"unreadable time limit '{text}' (expected e.g. '20(工作日)', '5 自然日', '4 小时')"))
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def shorten(text: str, limit: int = 40) -> str:
@@ -451,7 +461,7 @@ def duration_text(d: tuple[Decimal, str]) -> str:
 
 
 def _num(d: Decimal) -> str:
-    return format(d.normalize(), "f") if d == d.to_integral() else str(d)
+    return format(d.normalize(), "f")  # 1.500 → 1.5, 20.0 → 20: as few decimals as the language asks
 
 
 # ---------------------------------------------------------------- visits

@@ -40,9 +40,11 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+from ..compiler.lower import MAX_FEE
 from ..compiler.text import Text
 from ..lists import columns as col
 from ..lists.cells import csv_plain
@@ -1080,7 +1082,7 @@ def _fee(text: str) -> tuple[str, str]:
     if t in ("免费", "不收费", "否", "无", "0", "0元", "免收"):
         return ("free", "")
     mt = re.fullmatch(r"([0-9]{1,9}(?:\.[0-9]{1,2})?)\s*元", t)  # ASCII digits, a plausible amount: anything else stays text
-    if mt:
+    if mt and Decimal(mt.group(1)) <= MAX_FEE:  # above the language's bound it stays text, as written
         return ("yuan", mt.group(1))
     return ("text", one_line(text, " "))
 
