@@ -49,6 +49,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -204,12 +205,15 @@ def _first_difference(a: str, b: str) -> str:
     return f"lengths {len(a)} and {len(b)}"
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # outside XML 1.0's characters
+
+
 def _write_xlsx(path: Path, body: bytes) -> None:
     """The CSV rows of ``body`` as a workbook; a cell starting with '=' becomes a formula, as Excel would keep it."""
     from openpyxl import Workbook
     from openpyxl.utils.exceptions import IllegalCharacterError
 
-    text = body.decode("utf-8", errors="replace").replace("\x00", "")
+    text = _NOT_XML.sub("", body.decode("utf-8", errors="replace"))  # no workbook can hold these (U+FFFF, NUL …)
     rows = list(csv.reader(io.StringIO(text, newline="")))[:200]
     wb = Workbook()
     ws = wb.active
