@@ -7,7 +7,7 @@ Usage (with the project installed, e.g. ``pip install -e .`` into .venv):
 
 For each size, benchmarks/synth.py writes a synthetic catalog to a temporary directory,
 and a fresh Python process compiles it with ``qingdan.compiler.compile``, so
-the peak resident memory (``ru_maxrss``) belongs to that size alone. The child reports
+the peak resident memory (its own ``VmHWM``, see peak.py) belongs to that size alone. The child reports
 ``result.timings``: parse (CPU time summed over files, possibly on several worker
 processes), lower + resolve (likewise summed, plus name resolution in the main process),
 the wall time of parse + lower and checks, and the whole ``compile`` wall
@@ -44,6 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 import synth  # benchmarks/synth.py, beside this script
+from peak import CONSOLE_WITH_PEAK, own_peak_kb
 
 from qingdan.fsutil import atomic_write
 
@@ -52,7 +53,6 @@ REPO = HERE.parent
 README = HERE / "README.md"
 BEGIN, END = "<!-- compile:begin -->", "<!-- compile:end -->"
 PYTHON = sys.executable
-CONSOLE = "from qingdan.cli import console_main; console_main()"  # the console script, run by this interpreter
 
 
 # ---------------------------------------------------------------- child: one compile
@@ -75,7 +75,7 @@ def child(path: str) -> None:
         "timings": result.timings,
         "total": total,
         "import": t_import,
-        "maxrss_kb": own.ru_maxrss,
+        "maxrss_kb": own_peak_kb(),  # not own.ru_maxrss: that includes the parent's peak (peak.py)
         "workers_maxrss_kb": workers.ru_maxrss,
         "cpu_self": own.ru_utime + own.ru_stime,
         "cpu_workers": workers.ru_utime + workers.ru_stime,
@@ -174,7 +174,11 @@ def measure(size: int, seed: int, cli_size: int, workdir: Path, sequential: bool
                 "child_wall": wall, "load": la})
     if cli_size and size == cli_size:
         la = load()
-        code, _out, wall, rss = run_timed([PYTHON, "-c", CONSOLE, "check", str(root)], capture=False, env=env)
+        with tempfile.TemporaryDirectory() as tmp:
+            peak_file = Path(tmp) / "peak"
+            cli_env = dict(env or os.environ, QINGDAN_BENCH_DIR=str(HERE), QINGDAN_BENCH_PEAK=str(peak_file))
+            code, _out, wall, _rss = run_timed([PYTHON, "-c", CONSOLE_WITH_PEAK, "check", str(root)], capture=False, env=cli_env)
+            rss = int(peak_file.read_text()) if peak_file.exists() else _rss
         fig["cli"] = {"wall": wall, "exit": code, "maxrss_kb": rss, "load": la}
     return fig
 

@@ -6,7 +6,7 @@ Usage (with the project installed, e.g. ``pip install -e .`` into .venv):
     .venv/bin/python benchmarks/bench_incremental.py --record          # also update benchmarks/README.md
 
 For each size, benchmarks/synth.py writes a synthetic project to a temporary directory.
-Every measurement is one fresh Python process, so its peak resident memory (``ru_maxrss``
+Every measurement is one fresh Python process, so its peak resident memory (its own ``VmHWM``, peak.py
 of that process, read with ``os.wait4``) belongs to it alone. In each round, in this order:
 
 1. ``cold``: ``compile`` without the cache;
@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 import synth  # benchmarks/synth.py, beside this script
+from peak import CONSOLE_WITH_PEAK, own_peak_kb
 
 from qingdan.fsutil import atomic_write
 
@@ -49,7 +50,6 @@ HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 BEGIN, END = "<!-- incremental:begin -->", "<!-- incremental:end -->"
 PYTHON = sys.executable
-CONSOLE = "from qingdan.cli import console_main; console_main()"
 STEPS = ("cold", "cold+cache", "warm", "edit", "cold edited", "edit cli")
 
 
@@ -66,7 +66,7 @@ def child(root: str, cache_dir: str) -> None:
     digest = hashlib.sha256(repr([(d.rule, d.severity.value, d.text, d.loc, d.waived) for d in result.diagnostics]).encode())
     print(json.dumps({"wall": wall, "cpu": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
                       "cached": result.cached_files, "files": len(result.files), "diagnostics": len(result.diagnostics),
-                      "digest": digest.hexdigest()[:16], "worker_rss_kb": workers.ru_maxrss,
+                      "digest": digest.hexdigest()[:16], "worker_rss_kb": workers.ru_maxrss, "own_rss_kb": own_peak_kb(),
                       "timings": {k: v for k, v in result.timings.items() if not k.startswith("check:")}}))
 
 
@@ -85,7 +85,7 @@ def compile_step(root: Path, cache_dir: Path | None) -> dict:
     if code != 0:
         raise SystemExit(f"compile failed (exit code {code})")
     fig = json.loads(out.strip().splitlines()[-1])
-    fig.update({"process_wall": wall, "rss_mb": rss / 1024})
+    fig.update({"process_wall": wall, "rss_mb": fig.get("own_rss_kb", rss) / 1024})  # not wait4's: it includes this parent's peak
     return fig
 
 
@@ -131,8 +131,11 @@ def measure(size: int, rounds: int, workdir: Path, steps: set[str]) -> dict:
             print(f"     same answer as the cached run after the edit: {same}", flush=True)
         edit_one_file(root, 2 * r + 1)
         if "edit cli" in steps:
-            env = dict(os.environ, QINGDAN_CACHE=str(cache_dir))
-            code, _out, wall, rss, cpu = run([PYTHON, "-c", CONSOLE, "check", str(root)], env=env, capture=False)
+            peak_file = workdir / "cli-peak"
+            env = dict(os.environ, QINGDAN_CACHE=str(cache_dir), QINGDAN_BENCH_DIR=str(Path(__file__).resolve().parent),
+                       QINGDAN_BENCH_PEAK=str(peak_file))
+            code, _out, wall, rss, cpu = run([PYTHON, "-c", CONSOLE_WITH_PEAK, "check", str(root)], env=env, capture=False)
+            rss = int(peak_file.read_text()) if peak_file.exists() else rss
             results["edit cli"].append({"process_wall": wall, "wall": wall, "rss_mb": rss / 1024, "cpu": cpu, "exit": code})
             show("edit cli", results["edit cli"][-1])
     return {"size": size, "files": counts["files"], "bytes": counts["bytes"], "results": results}
