@@ -245,6 +245,8 @@ async def test_completion_offers_what_the_cursor_position_allows(client: Languag
     assert levels == ["省", "市", "县", "乡"]
     units = await complete(client, doc, base.replace("法定: 20 工作日", "法定: 20 ‸"))
     assert units == ["工作日", "自然日", "小时"]
+    limit_words = await complete(client, doc, base.replace("法定: 20 工作日", "法定: ‸"))
+    assert limit_words == ["无", "即办"]  # the words a limit may take instead of a duration
     options = await complete(client, doc, base.replace("仅当: 主体类型 == 企业法人", "仅当: 主体类型 == ‸"))
     assert {"企业法人", "个体工商户", "经营面积", "且", "或"} <= set(options)
     sources = await complete(client, doc, base.replace('材料 章程 "公司章程" {', '材料 章程 "公司章程" {\n    来源: 产出(‸)'))

@@ -14,7 +14,7 @@ import unicodedata
 from bisect import bisect_left
 
 from . import ast
-from .keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
+from .keywords import CHILDREN, ENUMS, FIELD_ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
 from .normalize import normalize_name
 from .parser import SyntaxProblem, parse, slip_problem
 from .quantity_hints import quantity_slips
@@ -22,26 +22,6 @@ from .quantity_hints import quantity_slips
 INDENT = "  "
 ONE_LINE_WIDTH = 88
 ONE_LINE_FIELDS = 3
-
-# Which enumeration a field's bare words belong to, for keyword translation.
-_FIELD_ENUM = {
-    ("department", "level"): "level",
-    ("power", "level"): "level",
-    ("matter", "level"): "level",
-    ("power", "category"): "category",
-    ("power", "status"): "status",
-    ("negative", "type"): "negative_type",
-    ("law", "type"): "law_type",
-    ("material", "source"): "source",
-    ("material", "form"): "form",
-    ("material", "medium"): "medium",
-    ("matter", "channels"): "channel",
-    ("matter", "fee"): "fee",
-    ("fact", "type"): "fact_type",
-    ("limits", "statutory"): "limit",
-    ("limits", "promised"): "limit",
-}
-
 
 _WAIVER_START = re.compile(r"#\s*(?:豁免|waive)\b")  # as compiler/waivers.py reads a waiver
 
@@ -215,7 +195,7 @@ class _Printer:
         table = FIELDS.get(kind or "", {})
         canon = lookup(table, normalize_name(f.key.text)) if kind else None
         key = self.word(table, f.key.text) if canon else f.key.text
-        enum = _FIELD_ENUM.get((kind, canon)) if kind and canon else None
+        enum = FIELD_ENUMS.get((kind, canon)) if kind and canon else None
         return f"{key}: {self.values(f.values, enum)}"
 
     def one_line(self, block: ast.Block, kind: str | None, indent: str) -> str | None:

@@ -289,6 +289,26 @@ ENUMS: dict[str, dict[str, Word]] = {
     ),
 }
 
+# Which enumeration a field's bare words come from (the formatter translates them, the
+# language server completes and explains them).
+FIELD_ENUMS: dict[tuple[str, str], str] = {
+    ("department", "level"): "level",
+    ("power", "level"): "level",
+    ("matter", "level"): "level",
+    ("power", "category"): "category",
+    ("power", "status"): "status",
+    ("negative", "type"): "negative_type",
+    ("law", "type"): "law_type",
+    ("material", "source"): "source",
+    ("material", "form"): "form",
+    ("material", "medium"): "medium",
+    ("matter", "channels"): "channel",
+    ("matter", "fee"): "fee",
+    ("fact", "type"): "fact_type",
+    ("limits", "statutory"): "limit",
+    ("limits", "promised"): "limit",
+}
+
 # Reserved words of the expression and value syntax. Each class becomes
 # grammar terminals; the first spelling of each language is canonical.
 RESERVED: dict[str, Word] = {

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 
-from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
+from ..dsl.keywords import CHILDREN, ENUMS, FIELD_ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word, lookup
 from ..dsl.normalize import normalize_name, normalize_source
 from .features import SYMBOL_KINDS, language, lsp_range, position
 from .index import _kind_index
 from .project import Project
-from .vocabulary import ENUM_ZH, FIELD_ENUM, FIELD_REFS, FIELD_UNITS, KIND_EN, KIND_ZH
+from .vocabulary import ENUM_ZH, FIELD_REFS, FIELD_UNITS, KIND_EN, KIND_ZH
 
 _PREFIX = re.compile(r"[^\W\d]\w*$")
 _BOOL_FIELDS = {("fact", "required"), ("material", "required"), ("material", "tolerated"), ("material", "commitment")}
@@ -202,7 +202,7 @@ def _values(items: _Items, project: Project, text: str, kind: str | None, matter
     if (kind, canon) in _BOOL_FIELDS:
         items.words([RESERVED["true"], RESERVED["false"]], lang, lsp.CompletionItemKind.Value)
         return
-    table = FIELD_ENUM.get((kind, canon))
+    table = FIELD_ENUMS.get((kind, canon))
     if table is None:
         return
     call = _CALL_OPEN.search(value)

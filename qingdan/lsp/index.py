@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..dsl import ast
-from ..dsl.keywords import ENUMS, FIELDS, KINDS, lookup
+from ..dsl.keywords import ENUMS, FIELD_ENUMS, FIELDS, KINDS, lookup
 from ..dsl.normalize import normalize_name
 from ..dsl.parser import parse_recovering
-from .vocabulary import CALL_REFS, FIELD_ENUM, FIELD_REFS, child_kinds
+from .vocabulary import CALL_REFS, FIELD_REFS, child_kinds
 
 Key = tuple[str, str, str]  # (kind, scope, name)
 Range = tuple[int, int, int, int]  # 1-based line, col, end line, end col (exclusive)
@@ -170,7 +170,7 @@ class _Builder:
         if canon is None:
             return
         refs = FIELD_REFS.get((kind, canon))
-        enum = FIELD_ENUM.get((kind, canon))
+        enum = FIELD_ENUMS.get((kind, canon))
         for value in member.values:
             if refs == ("citation",):
                 self.citations(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word
+from ..dsl.keywords import CHILDREN, ENUMS, FIELD_ENUMS, FIELDS, KINDS, RESERVED, UNITS, Word
 
 # The kinds declared at the top of a file, once per project.
 GLOBAL_KINDS = ("department", "law", "power", "responsibility", "negative", "matter", "journey", "result")
@@ -39,27 +39,11 @@ for _kind, _word in KINDS.items():  # a kind added to the vocabulary later still
 
 KIND_EN: dict[str, str] = {k: w.doc for k, w in KINDS.items()}
 
-# Which enumeration a field's words come from.
-FIELD_ENUM: dict[tuple[str, str], str] = {
-    ("department", "level"): "level",
-    ("power", "level"): "level",
-    ("matter", "level"): "level",
-    ("power", "category"): "category",
-    ("power", "status"): "status",
-    ("negative", "type"): "negative_type",
-    ("law", "type"): "law_type",
-    ("material", "source"): "source",
-    ("material", "form"): "form",
-    ("material", "medium"): "medium",
-    ("matter", "channels"): "channel",
-    ("matter", "fee"): "fee",
-    ("fact", "type"): "fact_type",
-}
 
 ENUM_ZH = {
     "level": "层级", "category": "权力类别", "status": "权力状态", "source": "材料来源", "form": "材料形式",
     "medium": "材料载体", "negative_type": "负面清单类型", "fact_type": "事实类型", "channel": "办理渠道",
-    "fee": "收费", "law_type": "法规类型",
+    "fee": "收费", "law_type": "法规类型", "limit": "时限",
 }
 
 # What the names in a field refer to: the kinds tried in order (as the compiler resolves them),
@@ -134,8 +118,8 @@ def _spells(word: Word, text: str) -> bool:
 
 def _field_meaning(block: str, canon: str, word: Word) -> Meaning:
     what, what_en = "", ""
-    if (block, canon) in FIELD_ENUM:
-        table = FIELD_ENUM[block, canon]
+    if (block, canon) in FIELD_ENUMS:
+        table = FIELD_ENUMS[block, canon]
         what = f"，取值为{ENUM_ZH[table]}：" + "、".join(w.zh for w in ENUMS[table].values())
         what_en = ", one of: " + ", ".join(w.en for w in ENUMS[table].values())
     refs = FIELD_REFS.get((block, canon), ())
