@@ -47,3 +47,14 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def watch(page: Any, *bases: str) -> tuple[list[str], list[str]]:
+    """Record what ``page`` asks of hosts other than ``bases`` and the JavaScript errors it raises:
+    (requests elsewhere, errors), filled as the page runs."""
+    outside: list[str] = []
+    errors: list[str] = []
+    allowed = (*bases, "data:", "blob:")
+    page.on("request", lambda req: outside.append(req.url) if not req.url.startswith(allowed) else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return outside, errors

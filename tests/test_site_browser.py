@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve
+from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve, watch
 from conftest import REPO, run_cli
 
 ARTIFACTS = REPO / "test-artifacts" / "site"
@@ -67,10 +67,7 @@ def page(browser, site):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.add_init_script(OPEN_SHADOW_ROOTS)
     pg = context.new_page()
-    outside: list[str] = []
-    pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith((base, "data:", "blob:")) else None)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
+    outside, errors = watch(pg, base)
     yield pg
     context.close()
     assert not outside, f"the site requested other hosts: {outside[:5]}"
@@ -306,13 +303,7 @@ def test_pages_fit_a_phone_and_the_guide_keeps_the_standard_order(browser, site,
         context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
         context.add_init_script(OPEN_SHADOW_ROOTS)
         pg = context.new_page()
-        outside: list[str] = []
-
-        def note(req, outside: list[str] = outside) -> None:
-            if not req.url.startswith((base, guide_base, "data:", "blob:")):
-                outside.append(req.url)
-
-        pg.on("request", note)
+        outside, _errors = watch(pg, base, guide_base)
         for name, url in pages.items():
             pg.goto(url)
             pg.wait_for_load_state("networkidle")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve
+from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve, watch
 from conftest import REPO, run_cli, write_project
 from diff_support import git, reform_repository
 
@@ -101,10 +101,7 @@ def test_the_change_log_charts_render_in_the_browser(built):
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         context.add_init_script(OPEN_SHADOW_ROOTS)
         pg = context.new_page()
-        outside: list[str] = []
-        pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith((base, "data:", "blob:")) else None)
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
+        outside, errors = watch(pg, base)
         pg.goto(base + "/changes/")
         svg = pg.locator("div.mermaid svg")
         svg.first.wait_for(state="attached", timeout=30_000)

@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve
+from browser_support import CHROMIUM, OPEN_SHADOW_ROOTS, chromium, serve, watch
 from conftest import REPO, run_cli, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -208,16 +208,13 @@ _TEXT = """(all) => {
 def _visit(context, base: str, path: str) -> dict:
     pg = context.new_page()
     dialogs: list[str] = []
-    errors: list[str] = []
-    outside: list[str] = []
+    outside, errors = watch(pg, base)
 
     def on_dialog(dialog):
         dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
     pg.on("dialog", on_dialog)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("request", lambda req: outside.append(req.url) if not req.url.startswith((base, "data:", "blob:")) else None)
     try:
         pg.goto(base + path, wait_until="load")
         if pg.locator("pre.mermaid, div.mermaid").count():
