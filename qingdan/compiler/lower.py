@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ..dsl import ast
 from ..dsl.keywords import CHILDREN, ENUMS, FIELDS, KINDS, TIME_UNITS, lookup
@@ -21,6 +21,8 @@ from . import model as m
 from .attachments import parse_link, parse_url
 from .diagnostics import Diagnostic, Loc, Related, diag, did_you_mean, related
 from .text import Text
+
+T = TypeVar("T")
 
 # The bounds of the numbers of the language. A number beyond them is a typo (a limit of
 # 2000000 days, a fee with a fraction of a fen), and within them every output (guides,
@@ -742,34 +744,30 @@ class Lowering:
 
     def url(self, field: ast.Field | None) -> str | None:
         """An http(s) address in quotes."""
-        if field is None:
-            return None
-        v = self.one(field, "带引号的网址", "an address in quotes")
-        if isinstance(v, ast.String):
-            url = parse_url(v.value)
-            if isinstance(url, Text):
-                self.bad(v, field.key.text, url.zh, url.en)
-                return None
-            return url
-        if v is not None:
-            self.bad(v, field.key.text, "应为带引号的网址，如 \"https://www.example.gov.cn/\"",
-                     "expected an address in quotes, such as \"https://www.example.gov.cn/\"")
-        return None
+        return self.quoted(field, parse_url, ("带引号的网址", "an address in quotes"),
+                           ("应为带引号的网址，如 \"https://www.example.gov.cn/\"",
+                            "expected an address in quotes, such as \"https://www.example.gov.cn/\""))
 
     def attachment(self, field: ast.Field | None) -> m.Attachment | None:
         """空白表格, 示例样表, 结果样本: a project file's path or an http(s) address, in quotes."""
+        return self.quoted(field, parse_link, ("带引号的文件路径或网址", "a file path or an address in quotes"),
+                           ("应为带引号的文件路径（如 \"forms/申请表.docx\"）或网址",
+                            "expected a file path (such as \"forms/application.docx\") or an address, in quotes"))
+
+    def quoted(self, field: ast.Field | None, read: Callable[[str], T | Text], what: tuple[str, str],
+               expected: tuple[str, str]) -> T | None:
+        """One quoted value read by ``read`` (which returns the value, or the Text saying what is wrong)."""
         if field is None:
             return None
-        v = self.one(field, "带引号的文件路径或网址", "a file path or an address in quotes")
+        v = self.one(field, *what)
         if isinstance(v, ast.String):
-            link = parse_link(v.value)
-            if isinstance(link, Text):
-                self.bad(v, field.key.text, link.zh, link.en)
+            value = read(v.value)
+            if isinstance(value, Text):
+                self.bad(v, field.key.text, value.zh, value.en)
                 return None
-            return link
+            return value
         if v is not None:
-            self.bad(v, field.key.text, "应为带引号的文件路径（如 \"forms/申请表.docx\"）或网址",
-                     "expected a file path (such as \"forms/application.docx\") or an address, in quotes")
+            self.bad(v, field.key.text, *expected)
         return None
 
     def bodies(self, field: ast.Field | None) -> list[m.Body]:
