@@ -305,6 +305,18 @@ def test_time_limits_beyond_the_language_are_reported_not_written():
     assert duration_text(parse_duration("1.500(工作日)")[0]) == "1.5 工作日"  # trailing zeros are not decimals
 
 
+def test_a_line_break_in_a_quoted_cell_stays_on_the_problem_line(tmp_path):
+    from conftest import run_cli
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(_line(1, visit_number="999999\n::error file=x::fake", handle_time="76004\r\n::warning x") + "\n", encoding="utf-8")
+    r = run_cli("import", "gov-json", src, "--out", tmp_path / "p")
+    report_file = (tmp_path / "p" / "import-report.txt").read_text(encoding="utf-8")
+    for text in (r.out + r.err, report_file):
+        assert "bad-visits" in text or "bad-time" in text
+        assert not [line for line in text.splitlines() if line.lstrip().startswith("::")], text
+
+
 def test_a_fee_above_the_language_bound_stays_text():
     from qingdan.importers.table import _fee
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..compiler.text import say
+from ..compiler.text import one_line, say
 from .records import ACTIONS, ImportResult, Problem
 
 REPORT_FORMAT = "1.1"  # 1.1: "column" in every problem (a table cell's letters, or null)
@@ -50,13 +50,15 @@ def summary_line(result: ImportResult, lang: str) -> str:
 
 
 def problem_line(p: Problem, lang: str) -> str:
-    """One problem on one line: where, the record, the code, the message, the field and value, what was done."""
+    """One problem on one line: where, the record, the code, the message, the field and value, what was done.
+    A message quotes the cell as written, so a line break or control character in it is shown as an escape
+    (a raw one could start a line that passes for a finding or a CI command such as ``::error``)."""
     record = f" {p.record}" if p.record else ""
     if lang == "zh":
         what = f"（{p.field}" + (f"=“{p.value}”" if p.value else "") + "）" if p.field else ""
-        return f"{_where(p, lang)}{record}：[{p.code}] {p.message.zh}{what}——{ACTIONS[p.action].zh}"
+        return one_line(f"{_where(p, lang)}{record}：[{p.code}] {p.message.zh}{what}——{ACTIONS[p.action].zh}")
     what = f" ({p.field}" + (f"={p.value!r}" if p.value else "") + ")" if p.field else ""
-    return f"{_where(p, lang)}{record}: [{p.code}] {p.message.en}{what} - {ACTIONS[p.action].en}"
+    return one_line(f"{_where(p, lang)}{record}: [{p.code}] {p.message.en}{what} - {ACTIONS[p.action].en}")
 
 
 def report_text(result: ImportResult, lang: str = "zh", files: list[str] | None = None) -> str:
